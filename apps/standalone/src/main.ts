@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import {
+  configureHttp,
+  InvalidEnvironmentError,
+  startEmbeddedPostgres,
+  validateEnv,
+} from '@soc/platform';
+import { Logger } from 'nestjs-pino';
+import { StandaloneModule } from './standalone.module.js';
+
+async function bootstrap(): Promise<void> {
+  const env = validateEnv(process.env);
+  const database = env.DATABASE_URL
+    ? { url: env.DATABASE_URL, stop: async () => undefined }
+    : await startEmbeddedPostgres({
+        dir: join(env.DATA_DIR, 'postgres'),
+        port: env.EMBEDDED_POSTGRES_PORT,
+        database: 'soc',
+      });
+
+  const app = await NestFactory.create(StandaloneModule.forRoot(env, database.url), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  configureHttp(app, {
+    title: 'SOC partnership API',
+    description:
+      'Multi-agency serious and organised crime partnership work: threats, plans, meetings, referrals, audit',
+    version: process.env.npm_package_version ?? 'dev',
+  });
+  app.enableShutdownHooks();
+  await app.listen(env.PORT, env.HOST);
+
+  const base = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
+  const where = env.DATABASE_URL
+    ? 'DATABASE_URL'
+    : `embedded PostgreSQL, data in ${join(env.DATA_DIR, 'postgres')}`;
+  process.stdout.write(
+    `\nSOC partnership backend is running (${where})\n` +
+      `  API docs  ${base}/docs\n  health    ${base}/health\n  metrics   ${base}/metrics\n\n`,
+  );
+  process.once('beforeExit', () => void database.stop());
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof InvalidEnvironmentError ? error.message : ((error as Error)?.stack ?? String(error))}\n`,
+  );
+  process.exit(1);
+});

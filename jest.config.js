@@ -1,0 +1,34 @@
+/**
+ * Unit tests (`*.spec.ts`) need no I/O; integration tests (`*.int.spec.ts`, `test/*.e2e-spec.ts`)
+ * use a real PostgreSQL. NestJS 12 ships native ES modules, so jest runs in its ESM mode.
+ */
+const shared = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  moduleNameMapper: {
+    '^@soc/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
+    '^@soc/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+};
+
+export default {
+  globalSetup: '<rootDir>/test/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/global-teardown.mjs',
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+      testPathIgnorePatterns: ['\\.int\\.spec\\.ts$'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+      testTimeout: 120_000,
+    },
+  ],
+};

@@ -1,0 +1,8 @@
+import { directoryEvents } from './directory.events.js';
+import type { EventContract } from './event-contract.js';
+
+export * from './event-contract.js';
+export * from './directory.events.js';
+
+/** Every event type the system may append, across all contexts. */
+export const allEventContracts: readonly EventContract[] = [...directoryEvents];

@@ -1,0 +1,43 @@
+/**
+ * Errors the event store raises. Each carries the HTTP status the API answers with, so one
+ * problem-details filter can render them all.
+ */
+export abstract class EventStoreError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The stream was not at the version the caller expected (someone else wrote first). */
+export class VersionConflictError extends EventStoreError {
+  readonly status = 409;
+  readonly code = 'version-conflict';
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number | 'no-stream',
+    readonly currentVersion: number,
+  ) {
+    super(
+      `Stream ${streamId} is at version ${currentVersion}, not ${expectedVersion === 'no-stream' ? 'empty' : expectedVersion} as expected`,
+    );
+  }
+}
+
+/** Appended event ids already exist but do not match this append: never a silent duplicate. */
+export class EventIdReusedError extends EventStoreError {
+  readonly status = 409;
+  readonly code = 'event-id-reused';
+}
+
+export class InvalidAppendError extends EventStoreError {
+  readonly status = 400;
+  readonly code = 'invalid-append';
+}
+
+export class PayloadTooLargeError extends EventStoreError {
+  readonly status = 413;
+  readonly code = 'payload-too-large';
+}

@@ -1,0 +1,74 @@
+import { allEventContracts } from '@soc/contracts';
+import {
+  type DynamicModule,
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { EventStore, type EventStoreOptions } from './event-store.js';
+import { EventTypeRegistry } from './event-type-registry.js';
+import { GlobalLogSealer } from './global-log-sealer.js';
+import { IntegrityVerifier } from './integrity.js';
+
+export const EVENT_STORE_POOL = Symbol('EVENT_STORE_POOL');
+export const EVENT_STORE_OPTIONS = Symbol('EVENT_STORE_OPTIONS');
+
+/** The pg pool under TypeORM's DataSource: appends go straight to it, one statement each. */
+export function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
+}
+
+class SealerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private lagTimer: NodeJS.Timeout | undefined;
+
+  constructor(@Inject(GlobalLogSealer) private readonly sealer: GlobalLogSealer) {}
+
+  onApplicationBootstrap(): void {
+    this.sealer.start();
+    this.lagTimer = setInterval(() => void this.sealer.measureLag().catch(() => undefined), 5000);
+    this.lagTimer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.lagTimer);
+    await this.sealer.stop();
+  }
+}
+
+@Module({})
+export class EventStoreModule {
+  /** Needs a TypeORM DataSource whose migrations include `eventStoreMigrations`. */
+  static forRoot(options: EventStoreOptions = {}): DynamicModule {
+    return {
+      module: EventStoreModule,
+      global: true,
+      providers: [
+        { provide: EVENT_STORE_OPTIONS, useValue: options },
+        { provide: EVENT_STORE_POOL, useFactory: poolOf, inject: [getDataSourceToken()] },
+        { provide: EventTypeRegistry, useValue: new EventTypeRegistry(allEventContracts) },
+        {
+          provide: GlobalLogSealer,
+          useFactory: (pool: Pool) => new GlobalLogSealer(pool),
+          inject: [EVENT_STORE_POOL],
+        },
+        {
+          provide: EventStore,
+          useFactory: (pool: Pool, registry: EventTypeRegistry, sealer: GlobalLogSealer) =>
+            new EventStore(pool, registry, sealer, options),
+          inject: [EVENT_STORE_POOL, EventTypeRegistry, GlobalLogSealer],
+        },
+        {
+          provide: IntegrityVerifier,
+          useFactory: (pool: Pool) => new IntegrityVerifier(pool),
+          inject: [EVENT_STORE_POOL],
+        },
+        SealerLifecycle,
+      ],
+      exports: [EventStore, IntegrityVerifier, GlobalLogSealer, EventTypeRegistry],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+export * from './decider.js';
+export * from './errors.js';
+export * from './event-store.js';
+export * from './event-store.module.js';
+export * from './event-type-registry.js';
+export * from './global-log-sealer.js';
+export * from './integrity.js';
+export * from './recorded-event.js';
+export * from './stream-id.js';
+export { canonicalJson } from './canonical-json.js';
+export { eventStoreMigrations } from './migrations/index.js';

@@ -1,0 +1,35 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { validationPipe } from './validation.js';
+
+export interface HttpSettings {
+  readonly title: string;
+  readonly description: string;
+  readonly version: string;
+  readonly bodyLimit?: string;
+}
+
+/** The HTTP conventions every deployable shares: limits, validation, problem details, OpenAPI at /docs. */
+export function configureHttp(app: INestApplication, settings: HttpSettings): void {
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', {
+    limit: settings.bodyLimit ?? '1mb',
+    type: ['application/json', 'application/*+json'],
+  });
+  express.disable('x-powered-by');
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(settings.title)
+      .setDescription(settings.description)
+      .setVersion(settings.version)
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}

@@ -1,0 +1,123 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** RFC 9457 problem details: `application/problem+json`. */
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+/** An error that knows how the API should answer it; domain and store errors take this shape. */
+interface ErrorWithStatus extends Error {
+  status: number;
+  code: string;
+}
+
+function hasStatus(error: unknown): error is ErrorWithStatus {
+  if (!(error instanceof Error)) return false;
+  const candidate = error as Partial<ErrorWithStatus>;
+  return (
+    typeof candidate.status === 'number' &&
+    candidate.status >= 400 &&
+    candidate.status < 600 &&
+    typeof candidate.code === 'string'
+  );
+}
+
+/** Raised by the validation pipe: one entry per offending field. */
+export class ValidationProblem extends HttpException {
+  constructor(readonly errors: FieldError[]) {
+    super('The request is not valid', HttpStatus.BAD_REQUEST);
+  }
+}
+
+const PROBLEM_BASE = '/problems/';
+
+const titles: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorised',
+  403: 'Forbidden',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  500: 'Internal server error',
+};
+
+/** What a caller may learn from an error: never a stack, never an internal message for a 5xx. */
+export function toProblem(error: unknown, instance?: string): ProblemDocument {
+  if (error instanceof ValidationProblem) {
+    return {
+      type: `${PROBLEM_BASE}validation`,
+      title: 'Validation failed',
+      status: 400,
+      detail: 'One or more fields are not valid',
+      instance,
+      errors: error.errors,
+    };
+  }
+  if (hasStatus(error)) {
+    const extensions = Object.fromEntries(
+      Object.entries(error).filter(
+        ([key]) => !['status', 'code', 'name', 'message', 'stack'].includes(key),
+      ),
+    );
+    return {
+      ...extensions,
+      type: `${PROBLEM_BASE}${error.code}`,
+      title: titles[error.status] ?? 'Error',
+      status: error.status,
+      detail: error.message,
+      instance,
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const body = error.getResponse();
+    const detail =
+      typeof body === 'string'
+        ? body
+        : String((body as { message?: unknown }).message ?? error.message);
+    return { type: 'about:blank', title: titles[status] ?? error.name, status, detail, instance };
+  }
+  return {
+    type: 'about:blank',
+    title: titles[500],
+    status: 500,
+    detail: 'An unexpected error occurred; it has been logged',
+    instance,
+  };
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = toProblem(error, request.originalUrl);
+    if (problem.status >= 500) this.logger.error(error);
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+}

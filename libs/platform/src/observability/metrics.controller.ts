@@ -1,0 +1,23 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { collectDefaultMetrics, register } from 'prom-client';
+
+let defaultsCollected = false;
+
+/** Prometheus metrics at /metrics: process metrics plus every metric the libraries register. */
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  constructor() {
+    if (!defaultsCollected) {
+      collectDefaultMetrics();
+      defaultsCollected = true;
+    }
+  }
+
+  @Get()
+  @Header('Content-Type', register.contentType)
+  metrics(): Promise<string> {
+    return register.metrics();
+  }
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { allEventContracts } from '@soc/contracts';
+import {
+  EventStore,
+  EventTypeRegistry,
+  eventStoreMigrations,
+  GlobalLogSealer,
+} from '@soc/event-store';
+
+/** Set by the jest global setup: a server the tests may create databases on. */
+export function testServerUrl(): string {
+  const url = process.env.TEST_POSTGRES_URL;
+  if (!url)
+    throw new Error(
+      'TEST_POSTGRES_URL is not set: run the tests through jest (see test/global-setup.ts)',
+    );
+  return url;
+}
+
+export function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export interface TestDatabase {
+  readonly url: string;
+  readonly name: string;
+  readonly pool: Pool;
+  /** Runs SQL as the server's superuser, outside the application pool. */
+  admin<T>(run: (client: Client) => Promise<T>): Promise<T>;
+  drop(): Promise<void>;
+}
+
+/** A fresh database with every migration applied; one per test file keeps files independent. */
+export async function createTestDatabase(poolSize = 20): Promise<TestDatabase> {
+  const server = testServerUrl();
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = async <T>(
+    run: (client: Client) => Promise<T>,
+    database = 'postgres',
+  ): Promise<T> => {
+    const client = new Client({ connectionString: databaseUrl(server, database) });
+    await client.connect();
+    try {
+      return await run(client);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = databaseUrl(server, name);
+  const migrations = new DataSource({
+    type: 'postgres',
+    url,
+    migrations: [...eventStoreMigrations],
+    logging: false,
+  });
+  await migrations.initialize();
+  await migrations.runMigrations({ transaction: 'each' });
+  await migrations.destroy();
+  const pool = new Pool({ connectionString: url, max: poolSize });
+  return {
+    url,
+    name,
+    pool,
+    admin: (run) => admin(run, name),
+    drop: async () => {
+      await pool.end();
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+/** An event store over a test database, with its sealer running. */
+export function eventStoreFor(
+  pool: Pool,
+  options: ConstructorParameters<typeof EventStore>[3] = {},
+): { store: EventStore; sealer: GlobalLogSealer } {
+  const sealer = new GlobalLogSealer(pool);
+  const store = new EventStore(pool, new EventTypeRegistry(allEventContracts), sealer, options);
+  sealer.start();
+  return { store, sealer };
+}
