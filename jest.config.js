@@ -15,6 +15,7 @@ const shared = {
 };
 
 export default {
+  testTimeout: 120_000,
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
   projects: [
@@ -28,7 +29,6 @@ export default {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 120_000,
     },
   ],
 };

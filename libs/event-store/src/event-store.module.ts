@@ -2,6 +2,7 @@ import { allEventContracts } from '@soc/contracts';
 import {
   type DynamicModule,
   Inject,
+  Logger,
   Module,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
@@ -52,7 +53,12 @@ export class EventStoreModule {
         { provide: EventTypeRegistry, useValue: new EventTypeRegistry(allEventContracts) },
         {
           provide: GlobalLogSealer,
-          useFactory: (pool: Pool) => new GlobalLogSealer(pool),
+          useFactory: (pool: Pool) => {
+            const logger = new Logger(GlobalLogSealer.name);
+            return new GlobalLogSealer(pool, {
+              onError: (error) => logger.warn(error, 'sealing failed; retrying'),
+            });
+          },
           inject: [EVENT_STORE_POOL],
         },
         {

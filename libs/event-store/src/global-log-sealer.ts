@@ -7,6 +7,8 @@ export interface SealerOptions {
   batchSize?: number;
   /** How often to look for work when nobody wakes the sealer. */
   idleMs?: number;
+  /** Told of each failed attempt; the sealer backs off and retries. */
+  onError?: (error: unknown) => void;
 }
 
 interface Head {
@@ -33,6 +35,7 @@ const SEALER_LOCK = 0x50c5ea1;
 export class GlobalLogSealer {
   private readonly batchSize: number;
   private readonly idleMs: number;
+  private readonly onError: (error: unknown) => void;
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -45,6 +48,7 @@ export class GlobalLogSealer {
   ) {
     this.batchSize = options.batchSize ?? 2000;
     this.idleMs = options.idleMs ?? 25;
+    this.onError = options.onError ?? (() => undefined);
   }
 
   start(): void {
@@ -143,8 +147,9 @@ export class GlobalLogSealer {
           await this.resolveWaiters();
         }
         failures = 0;
-      } catch {
+      } catch (error) {
         failures++;
+        this.onError(error);
       }
       if (sealed < this.batchSize && this.running) {
         await this.idle(failures > 0 ? Math.min(5000, this.idleMs * 2 ** failures) : this.idleMs);
@@ -189,13 +194,14 @@ export class GlobalLogSealer {
   }
 
   private async sealBatch(client: PoolClient, head: Head): Promise<number> {
+    // Order by the qualified xid8 column: a bare name would sort by the text output column.
     const { rows } = await client.query<{ seq: string; transaction_id: string; hash: string }>({
       name: 'event-store-sealer-next',
       text: `
-        SELECT seq, transaction_id::text, hash FROM event_store.events
-         WHERE (transaction_id, seq) > ($1::xid8, $2::bigint)
-           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         ORDER BY transaction_id, seq
+        SELECT e.seq, e.transaction_id::text AS transaction_id, e.hash FROM event_store.events e
+         WHERE (e.transaction_id, e.seq) > ($1::xid8, $2::bigint)
+           AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY e.transaction_id, e.seq
          LIMIT $3`,
       values: [head.transactionId, head.seq, this.batchSize],
     });

@@ -62,6 +62,8 @@ export async function createTestDatabase(poolSize = 20): Promise<TestDatabase> {
   await migrations.runMigrations({ transaction: 'each' });
   await migrations.destroy();
   const pool = new Pool({ connectionString: url, max: poolSize });
+  // Idle connections ended by the server (terminated on purpose, or the database dropped) are replaced.
+  pool.on('error', () => undefined);
   return {
     url,
     name,
