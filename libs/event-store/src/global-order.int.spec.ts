@@ -99,7 +99,7 @@ describe('global order under concurrent, late-committing writers (real PostgreSQ
   let sealer: GlobalLogSealer;
 
   beforeAll(async () => {
-    db = await createTestDatabase(WRITERS + 8);
+    db = await createTestDatabase({ poolSize: WRITERS + 8 });
     ({ store, sealer } = eventStoreFor(db.pool));
   });
   afterAll(async () => {

@@ -34,8 +34,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database with every migration applied; one per test file keeps files independent. */
-export async function createTestDatabase(poolSize = 20): Promise<TestDatabase> {
+/**
+ * A fresh database, with every migration applied unless `migrate` is false (to let an
+ * application apply them at start); one per test file keeps files independent.
+ */
+export async function createTestDatabase({
+  poolSize = 20,
+  migrate = true,
+}: { poolSize?: number; migrate?: boolean } = {}): Promise<TestDatabase> {
   const server = testServerUrl();
   const name = `test_${randomBytes(6).toString('hex')}`;
   const admin = async <T>(
@@ -52,15 +58,17 @@ export async function createTestDatabase(poolSize = 20): Promise<TestDatabase> {
   };
   await admin((client) => client.query(`CREATE DATABASE ${name}`));
   const url = databaseUrl(server, name);
-  const migrations = new DataSource({
-    type: 'postgres',
-    url,
-    migrations: [...eventStoreMigrations],
-    logging: false,
-  });
-  await migrations.initialize();
-  await migrations.runMigrations({ transaction: 'each' });
-  await migrations.destroy();
+  if (migrate) {
+    const migrations = new DataSource({
+      type: 'postgres',
+      url,
+      migrations: [...eventStoreMigrations],
+      logging: false,
+    });
+    await migrations.initialize();
+    await migrations.runMigrations({ transaction: 'each' });
+    await migrations.destroy();
+  }
   const pool = new Pool({ connectionString: url, max: poolSize });
   // Idle connections ended by the server (terminated on purpose, or the database dropped) are replaced.
   pool.on('error', () => undefined);

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
 import {
   IsIn,
@@ -75,11 +76,10 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
-function describe(errors: ValidationError[]): string[] {
-  return errors.flatMap((error) =>
-    Object.values(error.constraints ?? {}).map(
-      (message) => `${error.property}=${JSON.stringify(error.value)}: ${message}`,
-    ),
+function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
+  return errors.map(
+    (error) =>
+      `${error.property}=${JSON.stringify(raw[error.property])}: ${Object.values(error.constraints ?? {}).join('; ')}`,
   );
 }
 
@@ -91,6 +91,6 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   );
   const env = plainToInstance(Env, relevant, { exposeDefaultValues: true });
   const errors = validateSync(env, { forbidUnknownValues: true });
-  if (errors.length > 0) throw new InvalidEnvironmentError(describe(errors));
+  if (errors.length > 0) throw new InvalidEnvironmentError(describe(errors, relevant));
   return env;
 }

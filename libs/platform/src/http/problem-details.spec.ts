@@ -1,0 +1,48 @@
+import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { toProblem, ValidationProblem } from './problem-details.filter.js';
+
+class StaleVersion extends Error {
+  readonly status = 409;
+  readonly code = 'version-conflict';
+  constructor(readonly currentVersion: number) {
+    super('Stream is at version 4, not 3 as expected');
+  }
+}
+
+describe('toProblem (RFC 9457)', () => {
+  it('renders an error that carries its status with its code and extensions', () => {
+    expect(toProblem(new StaleVersion(4), '/threats/1')).toEqual({
+      type: '/problems/version-conflict',
+      title: 'Conflict',
+      status: 409,
+      detail: 'Stream is at version 4, not 3 as expected',
+      instance: '/threats/1',
+      currentVersion: 4,
+    });
+  });
+
+  it('lists validation errors field by field', () => {
+    const problem = toProblem(
+      new ValidationProblem([{ field: 'tier', message: 'tier must be an integer' }]),
+    );
+    expect(problem).toMatchObject({
+      status: 400,
+      type: '/problems/validation',
+      errors: [{ field: 'tier' }],
+    });
+  });
+
+  it('keeps Nest HTTP exceptions as they are', () => {
+    expect(toProblem(new NotFoundException('No such threat'))).toMatchObject({
+      status: 404,
+      detail: 'No such threat',
+    });
+    expect(toProblem(new BadRequestException())).toMatchObject({ status: 400 });
+  });
+
+  it('never leaks the message of an unexpected error', () => {
+    const problem = toProblem(new Error('password=secret at db.internal:5432'));
+    expect(problem.status).toBe(500);
+    expect(JSON.stringify(problem)).not.toMatch(/secret|db\.internal/);
+  });
+});
