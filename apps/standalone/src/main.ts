@@ -1,10 +1,9 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import {
   configureHttp,
   InvalidEnvironmentError,
-  startEmbeddedPostgres,
+  resolveDatabase,
   validateEnv,
 } from '@soc/platform';
 import { Logger } from 'nestjs-pino';
@@ -12,13 +11,7 @@ import { StandaloneModule } from './standalone.module.js';
 
 async function bootstrap(): Promise<void> {
   const env = validateEnv(process.env);
-  const database = env.DATABASE_URL
-    ? { url: env.DATABASE_URL, stop: async () => undefined }
-    : await startEmbeddedPostgres({
-        dir: join(env.DATA_DIR, 'postgres'),
-        port: env.EMBEDDED_POSTGRES_PORT,
-        database: 'soc',
-      });
+  const database = await resolveDatabase(env);
 
   const app = await NestFactory.create(StandaloneModule.forRoot(env, database.url), {
     bufferLogs: true,
@@ -34,11 +27,8 @@ async function bootstrap(): Promise<void> {
   await app.listen(env.PORT, env.HOST);
 
   const base = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
-  const where = env.DATABASE_URL
-    ? 'DATABASE_URL'
-    : `embedded PostgreSQL, data in ${join(env.DATA_DIR, 'postgres')}`;
   process.stdout.write(
-    `\nSOC partnership backend is running (${where})\n` +
+    `\nSOC partnership backend is running (${database.description})\n` +
       `  API docs  ${base}/docs\n  health    ${base}/health\n  metrics   ${base}/metrics\n\n`,
   );
   process.once('beforeExit', () => void database.stop());

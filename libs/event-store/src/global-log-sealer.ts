@@ -9,14 +9,24 @@ export interface SealerOptions {
   idleMs?: number;
   /** Told of each failed attempt; the sealer backs off and retries. */
   onError?: (error: unknown) => void;
+  /** Told when the head had to be reset because transaction ids went backwards (a logical restore). */
+  onReset?: (sealed: number) => void;
 }
 
 interface Head {
+  /** The head's transaction id lies beyond every id this cluster has handed out. */
+  restored: boolean;
   transactionId: string;
   seq: string;
   globalPosition: number;
   hash: string | null;
   sealedAt: Date | null;
+}
+
+interface Candidate {
+  seq: string;
+  transaction_id: string;
+  hash: string;
 }
 
 /** Advisory lock key held (per transaction) by whichever instance seals: one sealer at a time. */
@@ -36,6 +46,7 @@ export class GlobalLogSealer {
   private readonly batchSize: number;
   private readonly idleMs: number;
   private readonly onError: (error: unknown) => void;
+  private readonly onReset: (sealed: number) => void;
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -49,6 +60,7 @@ export class GlobalLogSealer {
     this.batchSize = options.batchSize ?? 2000;
     this.idleMs = options.idleMs ?? 25;
     this.onError = options.onError ?? (() => undefined);
+    this.onReset = options.onReset ?? (() => undefined);
   }
 
   start(): void {
@@ -112,7 +124,10 @@ export class GlobalLogSealer {
         await client.query('COMMIT');
         return 0;
       }
-      const sealed = await this.sealBatch(client, await this.readHead(client));
+      const head = await this.readHead(client);
+      const sealed = head.restored
+        ? await this.resealAfterRestore(client, head)
+        : await this.sealBatch(client, head);
       await client.query('COMMIT');
       return sealed;
     } catch (error) {
@@ -131,7 +146,9 @@ export class GlobalLogSealer {
            FROM pg_stat_activity WHERE backend_xid IS NOT NULL) AS lag,
         (SELECT count(*)::int FROM (
            SELECT 1 FROM event_store.events e, event_store.sealer_head h
-            WHERE (e.transaction_id, e.seq) > (h.transaction_id, h.seq) LIMIT 10000) pending) AS unsealed`);
+            WHERE (e.transaction_id, e.seq) > (h.transaction_id, h.seq)
+              AND NOT EXISTS (SELECT 1 FROM event_store.global_log g WHERE g.seq = e.seq)
+            LIMIT 10000) pending) AS unsealed`);
     horizonLagSeconds.set(rows[0].lag);
     unsealedEvents.set(rows[0].unsealed);
     return { horizonLagSeconds: rows[0].lag, unsealed: rows[0].unsealed };
@@ -172,19 +189,22 @@ export class GlobalLogSealer {
 
   private async readHead(client: PoolClient): Promise<Head> {
     const { rows } = await client.query<{
+      restored: boolean;
       transaction_id: string;
       seq: string;
       global_position: string | null;
       hash: string | null;
       sealed_at: Date | null;
     }>(`
-      SELECT h.transaction_id::text, h.seq, g.global_position, g.hash, g.sealed_at
+      SELECT h.transaction_id >= pg_snapshot_xmax(pg_current_snapshot()) AS restored,
+             h.transaction_id::text, h.seq, g.global_position, g.hash, g.sealed_at
         FROM event_store.sealer_head h
         LEFT JOIN LATERAL (
           SELECT global_position, hash, sealed_at FROM event_store.global_log
            ORDER BY global_position DESC LIMIT 1) g ON true`);
     const head = rows[0];
     return {
+      restored: head.restored,
       transactionId: head.transaction_id,
       seq: head.seq,
       globalPosition: Number(head.global_position ?? 0),
@@ -193,30 +213,80 @@ export class GlobalLogSealer {
     };
   }
 
+  /**
+   * The next finished rows past the head. The anti-join costs one index probe per row and makes
+   * sealing a row twice impossible, even for rows a restore brought back with any transaction id.
+   */
   private async sealBatch(client: PoolClient, head: Head): Promise<number> {
     // Order by the qualified xid8 column: a bare name would sort by the text output column.
-    const { rows } = await client.query<{ seq: string; transaction_id: string; hash: string }>({
+    const { rows } = await client.query<Candidate>({
       name: 'event-store-sealer-next',
       text: `
         SELECT e.seq, e.transaction_id::text AS transaction_id, e.hash FROM event_store.events e
          WHERE (e.transaction_id, e.seq) > ($1::xid8, $2::bigint)
            AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+           AND NOT EXISTS (SELECT 1 FROM event_store.global_log g WHERE g.seq = e.seq)
          ORDER BY e.transaction_id, e.seq
          LIMIT $3`,
       values: [head.transactionId, head.seq, this.batchSize],
     });
     if (rows.length === 0) return 0;
+    await this.link(client, head, rows);
+    const last = rows[rows.length - 1];
+    await client.query(
+      'UPDATE event_store.sealer_head SET transaction_id = $1::xid8, seq = $2::bigint',
+      [last.transaction_id, last.seq],
+    );
+    return rows.length;
+  }
 
+  /**
+   * After a logical restore transaction ids restart below the head, so new rows would sort
+   * before it and never be sealed. Every row this transaction can see is committed: seal all
+   * those not yet in the log, then restart the head at the horizon taken before reading, below
+   * which every transaction had finished and so has just been sealed.
+   */
+  private async resealAfterRestore(client: PoolClient, head: Head): Promise<number> {
+    // Taken before the first read: a transaction below this horizon is visible to every read below.
+    const { rows: horizon } = await client.query<{ xmin: string }>(
+      'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin',
+    );
+    let sealed = 0;
+    let current = head;
+    for (;;) {
+      const { rows } = await client.query<Candidate>(
+        `SELECT e.seq, e.transaction_id::text AS transaction_id, e.hash FROM event_store.events e
+          WHERE NOT EXISTS (SELECT 1 FROM event_store.global_log g WHERE g.seq = e.seq)
+          ORDER BY e.transaction_id, e.seq LIMIT $1`,
+        [this.batchSize],
+      );
+      if (rows.length === 0) break;
+      current = await this.link(client, current, rows);
+      sealed += rows.length;
+    }
+    await client.query('UPDATE event_store.sealer_head SET transaction_id = $1::xid8, seq = 0', [
+      horizon[0].xmin,
+    ]);
+    this.onReset(sealed);
+    return sealed;
+  }
+
+  /** Appends rows to the global log after the head, each link chained to the previous one. */
+  private async link(client: PoolClient, head: Head, rows: readonly Candidate[]): Promise<Head> {
     // sealed_at never goes backwards, so "the log as of T" is always a prefix of the log.
-    const now = Date.now();
-    const sealedAt = new Date(Math.max(now, head.sealedAt?.getTime() ?? 0)).toISOString();
+    const sealedAt = new Date(Math.max(Date.now(), head.sealedAt?.getTime() ?? 0));
     const positions: number[] = [];
     const hashes: string[] = [];
     const previousHashes: (string | null)[] = [];
     let previousHash = head.hash;
     rows.forEach((row, i) => {
       const globalPosition = head.globalPosition + i + 1;
-      const hash = globalLinkHash({ globalPosition, eventHash: row.hash, sealedAt, previousHash });
+      const hash = globalLinkHash({
+        globalPosition,
+        eventHash: row.hash,
+        sealedAt: sealedAt.toISOString(),
+        previousHash,
+      });
       positions.push(globalPosition);
       previousHashes.push(previousHash);
       hashes.push(hash);
@@ -229,17 +299,11 @@ export class GlobalLogSealer {
         SELECT position, seq, $3::timestamptz, previous_hash, hash
           FROM unnest($1::bigint[], $2::bigint[], $4::text[], $5::text[])
             AS t(position, seq, previous_hash, hash)`,
-      values: [positions, rows.map((r) => r.seq), sealedAt, previousHashes, hashes],
+      values: [positions, rows.map((r) => r.seq), sealedAt.toISOString(), previousHashes, hashes],
     });
-    const last = rows[rows.length - 1];
-    await client.query(
-      'UPDATE event_store.sealer_head SET transaction_id = $1::xid8, seq = $2::bigint',
-      [last.transaction_id, last.seq],
-    );
     const newest = positions[positions.length - 1];
     sealedPosition.set(newest);
-    // Waiters learn their positions only after COMMIT, via resolveWaiters.
-    return rows.length;
+    return { ...head, globalPosition: newest, hash: previousHash, sealedAt };
   }
 
   private async resolveWaiters(): Promise<void> {

@@ -1,6 +1,7 @@
 export * from './config/env.js';
 export * from './database/database-options.js';
 export * from './database/embedded-postgres.js';
+export * from './database/resolve-database.js';
 export * from './http/configure-http.js';
 export * from './http/problem-details.filter.js';
 export * from './http/validation.js';

@@ -90,7 +90,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     Object.entries(raw).filter(([key, value]) => known.includes(key) && value !== ''),
   );
   const env = plainToInstance(Env, relevant, { exposeDefaultValues: true });
-  const errors = validateSync(env, { forbidUnknownValues: true });
+  const errors = validateSync(env, { forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) throw new InvalidEnvironmentError(describe(errors, relevant));
   return env;
 }
