@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { OrganisationRegistered, PersonEnrolled } from '@soc/contracts';
-import { createTestDatabase, eventStoreFor, type TestDatabase } from '@soc/testing';
+import {
+  appendMetadata,
+  createTestDatabase,
+  eventStoreFor,
+  organisationRegistered,
+  type TestDatabase,
+} from '@soc/testing';
 import { v7 as uuidv7 } from 'uuid';
 import {
   EventIdReusedError,
@@ -12,11 +18,6 @@ import {
 } from './index.js';
 
 const actor = { personId: 'analyst-1', organisationId: 'cleveland-police' };
-const meta = () => ({ actor, correlationId: randomUUID() });
-const organisation = (id: string) => ({
-  type: OrganisationRegistered.type,
-  data: { organisationId: id, name: `Org ${id}`, kind: 'police-force' as const },
-});
 const person = (id: string, roles = ['lro']) => ({
   type: PersonEnrolled.type,
   data: { personId: id, organisationId: 'cleveland-police', displayName: 'A. Person', roles },
@@ -41,7 +42,7 @@ describe('EventStore (real PostgreSQL)', () => {
 
   it('appends events atomically with a full envelope and answers with version and global position', async () => {
     const stream = `person:${randomUUID()}`;
-    const metadata = { ...meta(), causationId: randomUUID() };
+    const metadata = { ...appendMetadata(actor), causationId: randomUUID() };
     const result = await store.append(
       stream,
       'no-stream',
@@ -74,32 +75,40 @@ describe('EventStore (real PostgreSQL)', () => {
 
   it('refuses a wrong expected version with a conflict carrying the current version, writing nothing', async () => {
     const stream = `organisation:${randomUUID()}`;
-    await store.append(stream, 'no-stream', [organisation('a')], meta());
+    await store.append(stream, 'no-stream', [organisationRegistered('a')], appendMetadata(actor));
     const before = await countRows();
     await expect(
-      store.append(stream, 'no-stream', [organisation('a')], meta()),
+      store.append(stream, 'no-stream', [organisationRegistered('a')], appendMetadata(actor)),
     ).rejects.toMatchObject({
       constructor: VersionConflictError,
       currentVersion: 1,
       status: 409,
     });
-    await expect(store.append(stream, 3, [organisation('a')], meta())).rejects.toMatchObject({
+    await expect(
+      store.append(stream, 3, [organisationRegistered('a')], appendMetadata(actor)),
+    ).rejects.toMatchObject({
       currentVersion: 1,
     });
     expect(await countRows()).toBe(before);
-    await expect(store.append(stream, 1, [organisation('a')], meta())).resolves.toMatchObject({
+    await expect(
+      store.append(stream, 1, [organisationRegistered('a')], appendMetadata(actor)),
+    ).resolves.toMatchObject({
       streamVersion: 2,
     });
-    await expect(store.append(stream, 'any', [organisation('a')], meta())).resolves.toMatchObject({
+    await expect(
+      store.append(stream, 'any', [organisationRegistered('a')], appendMetadata(actor)),
+    ).resolves.toMatchObject({
       streamVersion: 3,
     });
   });
 
   it('lets exactly one of many concurrent writers at the same version win', async () => {
     const stream = `organisation:${randomUUID()}`;
-    await store.append(stream, 'no-stream', [organisation('a')], meta());
+    await store.append(stream, 'no-stream', [organisationRegistered('a')], appendMetadata(actor));
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 10 }, () => store.append(stream, 1, [organisation('a')], meta())),
+      Array.from({ length: 10 }, () =>
+        store.append(stream, 1, [organisationRegistered('a')], appendMetadata(actor)),
+      ),
     );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const losers = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -112,10 +121,10 @@ describe('EventStore (real PostgreSQL)', () => {
     const stream = `organisation:${randomUUID()}`;
     const ids = [uuidv7(), uuidv7()];
     const events = [
-      { ...organisation('a'), eventId: ids[0] },
-      { ...organisation('a'), eventId: ids[1] },
+      { ...organisationRegistered('a'), eventId: ids[0] },
+      { ...organisationRegistered('a'), eventId: ids[1] },
     ];
-    const metadata = meta();
+    const metadata = appendMetadata(actor);
     const first = await store.append(stream, 'no-stream', events, metadata);
     const again = await store.append(stream, 'no-stream', events, metadata);
     expect(again).toEqual(first);
@@ -132,8 +141,8 @@ describe('EventStore (real PostgreSQL)', () => {
       [{ type: 'directory.OrganisationExploded', data: {} }],
       InvalidAppendError,
     ],
-    ['a malformed stream id', 'no colon here', [organisation('a')], InvalidAppendError],
-    ['an empty stream id part', 'organisation:', [organisation('a')], InvalidAppendError],
+    ['a malformed stream id', 'no colon here', [organisationRegistered('a')], InvalidAppendError],
+    ['an empty stream id part', 'organisation:', [organisationRegistered('a')], InvalidAppendError],
     [
       'a payload that is not an object',
       'organisation:x2',
@@ -155,25 +164,30 @@ describe('EventStore (real PostgreSQL)', () => {
     [
       'an event id that is not a UUID',
       'organisation:x5',
-      [{ ...organisation('a'), eventId: 'not-a-uuid' }],
+      [{ ...organisationRegistered('a'), eventId: 'not-a-uuid' }],
       InvalidAppendError,
     ],
     ['no events at all', 'organisation:x6', [], InvalidAppendError],
   ])('refuses %s with a clear error and writes nothing', async (_case, stream, events, error) => {
     const before = await countRows();
-    await expect(store.append(stream, 'any', events, meta())).rejects.toBeInstanceOf(error);
+    await expect(store.append(stream, 'any', events, appendMetadata(actor))).rejects.toBeInstanceOf(
+      error,
+    );
     expect(await countRows()).toBe(before);
   });
 
   it('refuses an append with no actor or a malformed correlation id', async () => {
     await expect(
-      store.append('organisation:x7', 'any', [organisation('a')], {
+      store.append('organisation:x7', 'any', [organisationRegistered('a')], {
         actor: { personId: '', organisationId: 'x' },
         correlationId: randomUUID(),
       }),
     ).rejects.toBeInstanceOf(InvalidAppendError);
     await expect(
-      store.append('organisation:x7', 'any', [organisation('a')], { actor, correlationId: 'nope' }),
+      store.append('organisation:x7', 'any', [organisationRegistered('a')], {
+        actor,
+        correlationId: 'nope',
+      }),
     ).rejects.toBeInstanceOf(InvalidAppendError);
   });
 
@@ -181,7 +195,12 @@ describe('EventStore (real PostgreSQL)', () => {
     const head = await store.headPosition();
     const streams = Array.from({ length: 5 }, () => `organisation:${randomUUID()}`);
     for (const stream of streams)
-      await store.append(stream, 'no-stream', [organisation('a'), organisation('b')], meta());
+      await store.append(
+        stream,
+        'no-stream',
+        [organisationRegistered('a'), organisationRegistered('b')],
+        appendMetadata(actor),
+      );
     const read = [];
     let after = head;
     for (;;) {
@@ -200,16 +219,16 @@ describe('EventStore (real PostgreSQL)', () => {
     await store.append(
       `organisation:${randomUUID()}`,
       'no-stream',
-      [organisation('before')],
-      meta(),
+      [organisationRegistered('before')],
+      appendMetadata(actor),
     );
     const moment = new Date();
     await new Promise((resolve) => setTimeout(resolve, 20));
     const later = await store.append(
       `organisation:${randomUUID()}`,
       'no-stream',
-      [organisation('after')],
-      meta(),
+      [organisationRegistered('after')],
+      appendMetadata(actor),
     );
     const asOf = await store.positionAsOf(moment);
     expect(asOf).toBeLessThan(later.globalPosition!);
@@ -228,7 +247,7 @@ describe('EventStore (real PostgreSQL)', () => {
   it('upcasts events stored at an old schema version to the newest shape on read', async () => {
     const stream = `person:${randomUUID()}`;
     // A v1 event as an older release stored it: one role, not a list.
-    await store.append(stream, 'no-stream', [person('p9')], meta());
+    await store.append(stream, 'no-stream', [person('p9')], appendMetadata(actor));
     await db.admin(async (client) => {
       await client.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
       await client.query(

@@ -12,6 +12,7 @@ import { EventTypeRegistry } from './event-type-registry.js';
 import { appendDuration, appendedEventsTotal, appendsTotal } from './event-store.metrics.js';
 import { GlobalLogSealer } from './global-log-sealer.js';
 import { eventHash, type HashedEnvelope, type RecordedEvent } from './recorded-event.js';
+import { STORED_EVENT_COLUMNS, storedEnvelope, type StoredEventRow } from './stored-event.js';
 import { streamTypeOf } from './stream-id.js';
 
 export type ExpectedVersion = number | 'no-stream' | 'any';
@@ -48,29 +49,7 @@ export interface EventStoreOptions {
   readonly positionWaitMs?: number;
 }
 
-interface EventRow {
-  seq: string;
-  global_position: string | null;
-  event_id: string;
-  stream_id: string;
-  stream_type: string;
-  stream_version: number;
-  event_type: string;
-  schema_version: number;
-  occurred_at: Date;
-  recorded_at: Date;
-  actor_person_id: string;
-  actor_organisation_id: string;
-  correlation_id: string;
-  causation_id: string | null;
-  payload: unknown;
-  previous_hash: string | null;
-  hash: string;
-}
-
-const EVENT_COLUMNS = `e.seq, e.event_id, e.stream_id, e.stream_type, e.stream_version, e.event_type,
-  e.schema_version, e.occurred_at, e.recorded_at, e.actor_person_id, e.actor_organisation_id,
-  e.correlation_id, e.causation_id, e.payload, e.previous_hash, e.hash`;
+type EventRow = StoredEventRow & { global_position: string | null };
 
 const INSERT_EVENTS = `
   INSERT INTO event_store.events (event_id, stream_id, stream_type, stream_version, event_type,
@@ -203,7 +182,7 @@ export class EventStore {
     streamTypeOf(streamId);
     const { rows } = await this.pool.query<EventRow>({
       name: 'event-store-read-stream',
-      text: `SELECT ${EVENT_COLUMNS}, g.global_position FROM event_store.events e
+      text: `SELECT ${STORED_EVENT_COLUMNS}, g.global_position FROM event_store.events e
                LEFT JOIN event_store.global_log g ON g.seq = e.seq
               WHERE e.stream_id = $1 AND e.stream_version > $2 ORDER BY e.stream_version`,
       values: [streamId, afterVersion],
@@ -219,7 +198,7 @@ export class EventStore {
   ): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<EventRow>({
       name: 'event-store-read-all',
-      text: `SELECT ${EVENT_COLUMNS}, g.global_position FROM event_store.global_log g
+      text: `SELECT ${STORED_EVENT_COLUMNS}, g.global_position FROM event_store.global_log g
                JOIN event_store.events e ON e.seq = g.seq
               WHERE g.global_position > $1 AND g.global_position <= $2
               ORDER BY g.global_position LIMIT $3`,
@@ -412,27 +391,18 @@ export class EventStore {
   }
 
   private toRecorded(row: EventRow): RecordedEvent {
+    const { payload, ...envelope } = storedEnvelope(row);
     const { schemaVersion, data } = this.registry.upcast(
       row.event_type,
       row.schema_version,
-      row.payload,
+      payload,
     );
     return {
-      eventId: row.event_id,
-      type: row.event_type,
+      ...envelope,
       schemaVersion,
       storedSchemaVersion: row.schema_version,
-      streamId: row.stream_id,
-      streamType: row.stream_type,
-      streamVersion: row.stream_version,
       globalPosition: row.global_position === null ? null : Number(row.global_position),
-      occurredAt: row.occurred_at.toISOString(),
-      recordedAt: row.recorded_at.toISOString(),
-      actor: { personId: row.actor_person_id, organisationId: row.actor_organisation_id },
-      correlationId: row.correlation_id,
-      causationId: row.causation_id,
       data,
-      previousHash: row.previous_hash,
       hash: row.hash,
     };
   }

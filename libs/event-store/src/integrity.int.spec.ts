@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { OrganisationRegistered } from '@soc/contracts';
-import { createTestDatabase, eventStoreFor, type TestDatabase } from '@soc/testing';
+import {
+  appendMetadata,
+  createTestDatabase,
+  eventStoreFor,
+  organisationRegistered,
+  type TestDatabase,
+} from '@soc/testing';
 import { type EventStore, type GlobalLogSealer, IntegrityVerifier } from './index.js';
-
-const meta = () => ({
-  actor: { personId: 'auditor-1', organisationId: 'nersou' },
-  correlationId: randomUUID(),
-});
-const registered = (name: string) => ({
-  type: OrganisationRegistered.type,
-  data: { organisationId: name, name, kind: 'rocu' as const },
-});
 
 describe('tamper evidence and append-only storage (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -39,8 +35,8 @@ describe('tamper evidence and append-only storage (real PostgreSQL)', () => {
       await store.append(
         stream,
         'no-stream',
-        [registered('a'), registered('b'), registered('c')],
-        meta(),
+        [organisationRegistered('a'), organisationRegistered('b'), organisationRegistered('c')],
+        appendMetadata(),
       );
     }
     return streams[1];

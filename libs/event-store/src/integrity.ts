@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { eventHash, globalLinkHash, type HashedEnvelope } from './recorded-event.js';
+import { eventHash, globalLinkHash } from './recorded-event.js';
+import { STORED_EVENT_COLUMNS, storedEnvelope, type StoredEventRow } from './stored-event.js';
 
 export interface BrokenLink {
   readonly globalPosition: number | null;
@@ -12,53 +13,17 @@ export type IntegrityReport =
   | { readonly ok: true; readonly checked: number }
   | { readonly ok: false; readonly checked: number; readonly brokenAt: BrokenLink };
 
-interface StoredRow {
-  global_position: string | null;
-  sealed_at: Date | null;
+/** A global log row LEFT JOINed to its event: the event columns are null if the event is gone. */
+interface LogRow extends StoredEventRow {
+  global_position: string;
+  sealed_at: Date;
   global_previous_hash: string | null;
-  global_hash: string | null;
-  event_id: string | null;
-  stream_id: string | null;
-  stream_type: string;
-  stream_version: number | null;
-  event_type: string;
-  schema_version: number;
-  occurred_at: Date;
-  recorded_at: Date;
-  actor_person_id: string;
-  actor_organisation_id: string;
-  correlation_id: string;
-  causation_id: string | null;
-  payload: unknown;
-  previous_hash: string | null;
-  hash: string | null;
-}
-
-const STORED_EVENT = `e.event_id, e.stream_id, e.stream_type, e.stream_version, e.event_type,
-  e.schema_version, e.occurred_at, e.recorded_at, e.actor_person_id, e.actor_organisation_id,
-  e.correlation_id, e.causation_id, e.payload, e.previous_hash, e.hash`;
-
-function envelopeOf(row: StoredRow): HashedEnvelope {
-  return {
-    eventId: row.event_id!,
-    type: row.event_type,
-    schemaVersion: row.schema_version,
-    streamId: row.stream_id!,
-    streamType: row.stream_type,
-    streamVersion: row.stream_version!,
-    occurredAt: row.occurred_at.toISOString(),
-    recordedAt: row.recorded_at.toISOString(),
-    actor: { personId: row.actor_person_id, organisationId: row.actor_organisation_id },
-    correlationId: row.correlation_id,
-    causationId: row.causation_id,
-    payload: row.payload,
-    previousHash: row.previous_hash,
-  };
+  global_hash: string;
 }
 
 /** Checks one event against its own hash and against the previous event of its stream. */
 function checkStreamLink(
-  row: StoredRow,
+  row: StoredEventRow,
   previous: { version: number; hash: string } | undefined,
 ): string | null {
   const expectedVersion = (previous?.version ?? 0) + 1;
@@ -68,7 +33,7 @@ function checkStreamLink(
   if (row.previous_hash !== (previous?.hash ?? null)) {
     return 'previous hash does not match the hash of the previous event of the stream';
   }
-  if (eventHash(envelopeOf(row)) !== row.hash) {
+  if (eventHash(storedEnvelope(row)) !== row.hash) {
     return 'the event does not match its hash: its content was altered';
   }
   return null;
@@ -82,8 +47,8 @@ export class IntegrityVerifier {
   constructor(private readonly pool: Pool) {}
 
   async verifyStream(streamId: string): Promise<IntegrityReport> {
-    const { rows } = await this.pool.query<StoredRow>(
-      `SELECT ${STORED_EVENT} FROM event_store.events e WHERE e.stream_id = $1 ORDER BY e.stream_version`,
+    const { rows } = await this.pool.query<StoredEventRow>(
+      `SELECT ${STORED_EVENT_COLUMNS} FROM event_store.events e WHERE e.stream_id = $1 ORDER BY e.stream_version`,
       [streamId],
     );
     let previous: { version: number; hash: string } | undefined;
@@ -96,7 +61,7 @@ export class IntegrityVerifier {
           brokenAt: { globalPosition: null, streamId, streamVersion: row.stream_version, reason },
         };
       }
-      previous = { version: row.stream_version!, hash: row.hash! };
+      previous = { version: row.stream_version, hash: row.hash };
     }
     return { ok: true, checked: rows.length };
   }
@@ -114,10 +79,10 @@ export class IntegrityVerifier {
     let previousGlobalHash: string | null = null;
     let position = 0;
     for (;;) {
-      const { rows } = await this.pool.query<StoredRow>({
+      const { rows } = await this.pool.query<LogRow>({
         name: 'event-store-verify-log',
         text: `SELECT g.global_position, g.sealed_at, g.previous_hash AS global_previous_hash,
-                      g.hash AS global_hash, ${STORED_EVENT}
+                      g.hash AS global_hash, ${STORED_EVENT_COLUMNS}
                  FROM event_store.global_log g LEFT JOIN event_store.events e ON e.seq = g.seq
                 WHERE g.global_position > $1 ORDER BY g.global_position LIMIT $2`,
         values: [position, batchSize],
@@ -137,14 +102,15 @@ export class IntegrityVerifier {
         if (globalPosition !== position + 1) {
           return broken(`global position ${position + 1} is missing`);
         }
-        if (row.event_id === null) return broken('the event at this position is missing');
+        if ((row.event_id as string | null) === null)
+          return broken('the event at this position is missing');
         if (row.global_previous_hash !== previousGlobalHash) {
           return broken('previous global hash does not match the hash of the previous position');
         }
         const link = {
           globalPosition,
-          eventHash: row.hash!,
-          sealedAt: row.sealed_at!.toISOString(),
+          eventHash: row.hash,
+          sealedAt: row.sealed_at.toISOString(),
           previousHash: previousGlobalHash,
         };
         if (globalLinkHash(link) !== row.global_hash) {
@@ -152,9 +118,9 @@ export class IntegrityVerifier {
             'the global link does not match its hash: position, event or sealing time altered',
           );
         }
-        const reason = checkStreamLink(row, streams.get(row.stream_id!));
+        const reason = checkStreamLink(row, streams.get(row.stream_id));
         if (reason) return broken(reason);
-        streams.set(row.stream_id!, { version: row.stream_version!, hash: row.hash! });
+        streams.set(row.stream_id, { version: row.stream_version, hash: row.hash });
         previousGlobalHash = row.global_hash;
         position = globalPosition;
       }

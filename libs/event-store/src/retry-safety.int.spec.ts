@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { allEventContracts, OrganisationRegistered } from '@soc/contracts';
-import { createTestDatabase, CuttableProxy, eventStoreFor, type TestDatabase } from '@soc/testing';
+import { allEventContracts } from '@soc/contracts';
+import {
+  createTestDatabase,
+  CuttableProxy,
+  eventStoreFor,
+  organisationRegistered,
+  type TestDatabase,
+} from '@soc/testing';
 import { Pool } from 'pg';
-import { v7 as uuidv7 } from 'uuid';
 import { EventStore, EventTypeRegistry, type GlobalLogSealer } from './index.js';
 
 const metadata = {
   actor: { personId: 'officer-1', organisationId: 'durham-constabulary' },
   correlationId: randomUUID(),
 };
-const events = () =>
-  [1, 2, 3].map((n) => ({
-    eventId: uuidv7(),
-    type: OrganisationRegistered.type,
-    data: { organisationId: `org-${n}`, name: `Org ${n}`, kind: 'statutory-partner' as const },
-  }));
+const events = () => [1, 2, 3].map((n) => organisationRegistered(`org-${n}`));
 
 /**
  * After a lost connection the caller cannot know whether its append committed. Appending the

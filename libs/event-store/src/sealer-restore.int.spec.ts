@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { allEventContracts, OrganisationRegistered } from '@soc/contracts';
-import { createTestDatabase, eventStoreFor, type TestDatabase } from '@soc/testing';
+import { allEventContracts } from '@soc/contracts';
+import {
+  appendMetadata,
+  createTestDatabase,
+  eventStoreFor,
+  organisationRegistered,
+  type TestDatabase,
+} from '@soc/testing';
 import { EventStore, EventTypeRegistry, GlobalLogSealer, IntegrityVerifier } from './index.js';
-
-const meta = () => ({
-  actor: { personId: 'admin-1', organisationId: 'nersou' },
-  correlationId: randomUUID(),
-});
-const registered = (name: string) => ({
-  type: OrganisationRegistered.type,
-  data: { organisationId: name, name, kind: 'rocu' as const },
-});
 
 /**
  * A logical restore (pg_dump into another cluster) copies transaction ids as data while the new
@@ -31,13 +28,24 @@ describe('sealer after a logical restore (real PostgreSQL)', () => {
   it('resets its head, loses nothing and seals nothing twice', async () => {
     const first = eventStoreFor(db.pool);
     const before = `organisation:${randomUUID()}`;
-    await first.store.append(before, 'no-stream', [registered('a'), registered('b')], meta());
+    await first.store.append(
+      before,
+      'no-stream',
+      [organisationRegistered('a'), organisationRegistered('b')],
+      appendMetadata(),
+    );
     await first.sealer.stop();
     // Committed in the old cluster but not yet sealed when the dump was taken.
     const unsealed = `organisation:${randomUUID()}`;
-    await first.store.append(unsealed, 'no-stream', [registered('c')], meta(), {
-      awaitGlobalPosition: false,
-    });
+    await first.store.append(
+      unsealed,
+      'no-stream',
+      [organisationRegistered('c')],
+      appendMetadata(),
+      {
+        awaitGlobalPosition: false,
+      },
+    );
 
     // The restored rows carry the old, busier cluster's transaction ids: far above this one's.
     await db.admin(async (client) => {
@@ -61,12 +69,12 @@ describe('sealer after a logical restore (real PostgreSQL)', () => {
       const appended = await store.append(
         after,
         'no-stream',
-        [registered('d'), registered('e')],
-        meta(),
+        [organisationRegistered('d'), organisationRegistered('e')],
+        appendMetadata(),
       );
       expect(appended.globalPosition).toBe(5);
       for (let i = 0; i < 3; i++) {
-        await store.append(after, 'any', [registered(`f${i}`)], meta());
+        await store.append(after, 'any', [organisationRegistered(`f${i}`)], appendMetadata());
         await sleep(30);
       }
       expect(resets).toEqual([1]);

@@ -1,2 +1,3 @@
+export * from './builders.js';
 export * from './tcp-proxy.js';
 export * from './test-postgres.js';
