@@ -214,24 +214,29 @@ export class GlobalLogSealer {
   }
 
   /**
-   * The next finished rows past the head. The anti-join costs one index probe per row and makes
-   * sealing a row twice impossible, even for rows a restore brought back with any transaction id.
+   * The next finished rows past the head. Rows a restore brought back may sit past the head
+   * though already sealed: the candidates (taken by the head index, LIMIT first) are probed
+   * against the log one by one, so no row is ever sealed twice.
    */
   private async sealBatch(client: PoolClient, head: Head): Promise<number> {
     // Order by the qualified xid8 column: a bare name would sort by the text output column.
-    const { rows } = await client.query<Candidate>({
+    const { rows } = await client.query<Candidate & { sealed: boolean }>({
       name: 'event-store-sealer-next',
       text: `
-        SELECT e.seq, e.transaction_id::text AS transaction_id, e.hash FROM event_store.events e
-         WHERE (e.transaction_id, e.seq) > ($1::xid8, $2::bigint)
-           AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-           AND NOT EXISTS (SELECT 1 FROM event_store.global_log g WHERE g.seq = e.seq)
-         ORDER BY e.transaction_id, e.seq
-         LIMIT $3`,
+        WITH candidate AS MATERIALIZED (
+          SELECT e.seq, e.transaction_id, e.hash FROM event_store.events e
+           WHERE (e.transaction_id, e.seq) > ($1::xid8, $2::bigint)
+             AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+           ORDER BY e.transaction_id, e.seq
+           LIMIT $3)
+        SELECT c.seq, c.transaction_id::text AS transaction_id, c.hash,
+               EXISTS (SELECT 1 FROM event_store.global_log g WHERE g.seq = c.seq) AS sealed
+          FROM candidate c ORDER BY c.transaction_id, c.seq`,
       values: [head.transactionId, head.seq, this.batchSize],
     });
     if (rows.length === 0) return 0;
-    await this.link(client, head, rows);
+    const fresh = rows.filter((row) => !row.sealed);
+    if (fresh.length > 0) await this.link(client, head, fresh);
     const last = rows[rows.length - 1];
     await client.query(
       'UPDATE event_store.sealer_head SET transaction_id = $1::xid8, seq = $2::bigint',
