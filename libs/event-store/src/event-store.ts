@@ -60,7 +60,8 @@ const INSERT_EVENTS = `
     $13::jsonb[], $14::text[], $15::text[])
   RETURNING seq`;
 
-type StoredEnvelope = HashedEnvelope & { hash: string };
+/** The stored JSON rides along so the payload is serialised once per append. */
+type StoredEnvelope = HashedEnvelope & { hash: string; payloadJson: string };
 
 const UNIQUE_VIOLATION = '23505';
 const MAX_CACHED_STREAM_HEADS = 10_000;
@@ -340,7 +341,7 @@ export class EventStore {
       };
       const hash = eventHash(envelope);
       previousHash = hash;
-      return { ...envelope, hash };
+      return { ...envelope, hash, payloadJson: payloads[i] };
     });
   }
 
@@ -433,7 +434,7 @@ function columns(rows: readonly StoredEnvelope[]): unknown[] {
     rows.map((r) => r.actor.organisationId),
     rows.map((r) => r.correlationId),
     rows.map((r) => r.causationId),
-    rows.map((r) => JSON.stringify(r.payload)),
+    rows.map((r) => r.payloadJson),
     rows.map((r) => r.previousHash),
     rows.map((r) => r.hash),
   ];
