@@ -18,9 +18,24 @@ describe('canonicalJson', () => {
     );
   });
 
-  it('refuses values with no JSON form', () => {
+  it('follows JSON.stringify for what JSON leaves out', () => {
+    const when = new Date('2026-01-02T03:04:05.678Z');
+    const value = { when, gone: undefined, f: () => 1, list: [undefined, () => 1, 1] };
+    expect(canonicalJson(value)).toBe('{"list":[null,null,1],"when":"2026-01-02T03:04:05.678Z"}');
+    fc.assert(
+      fc.property(fc.anything({ withDate: true, withNullPrototype: false }), (anything) => {
+        fc.pre(!containsNonJsonNumber(anything));
+        const stringified = JSON.stringify({ anything });
+        expect(JSON.parse(canonicalJson({ anything }))).toEqual(JSON.parse(stringified));
+      }),
+    );
+  });
+
+  it('refuses values JSON cannot carry faithfully', () => {
     expect(() => canonicalJson(Number.NaN)).toThrow(TypeError);
-    expect(() => canonicalJson({ f: () => 1 })).toThrow(TypeError);
+    expect(() => canonicalJson({ n: Infinity })).toThrow(TypeError);
+    expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
+    expect(() => canonicalJson(undefined)).toThrow(TypeError);
   });
 
   it('hashes with SHA-256 in hex', () => {
@@ -29,6 +44,13 @@ describe('canonicalJson', () => {
     );
   });
 });
+
+function containsNonJsonNumber(value: unknown): boolean {
+  if (typeof value === 'bigint') return true;
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return false;
+  return Object.values(value).some(containsNonJsonNumber);
+}
 
 function reverseKeys(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;

@@ -156,6 +156,12 @@ describe('EventStore (real PostgreSQL)', () => {
       InvalidAppendError,
     ],
     [
+      'a payload with a number JSON cannot carry',
+      'organisation:x7',
+      [{ type: OrganisationRegistered.type, data: { score: Number.NaN } }],
+      InvalidAppendError,
+    ],
+    [
       'a payload over 256 KiB',
       'organisation:x4',
       [{ type: OrganisationRegistered.type, data: { name: 'x'.repeat(300 * 1024) } }],

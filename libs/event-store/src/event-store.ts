@@ -11,7 +11,8 @@ import {
 import { EventTypeRegistry } from './event-type-registry.js';
 import { appendDuration, appendedEventsTotal, appendsTotal } from './event-store.metrics.js';
 import { GlobalLogSealer } from './global-log-sealer.js';
-import { eventHash, type HashedEnvelope, type RecordedEvent } from './recorded-event.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { envelopeJson, type HashedEnvelope, type RecordedEvent } from './recorded-event.js';
 import { STORED_EVENT_COLUMNS, type StoredEventRow } from './stored-event.js';
 import { streamTypeOf } from './stream-id.js';
 
@@ -51,14 +52,45 @@ export interface EventStoreOptions {
 
 type EventRow = StoredEventRow & { global_position: string | null };
 
-const INSERT_EVENTS = `
-  INSERT INTO event_store.events (event_id, stream_id, stream_type, stream_version, event_type,
+const EVENT_COLUMNS = `event_id, stream_id, stream_type, stream_version, event_type,
     schema_version, occurred_at, recorded_at, actor_person_id, actor_organisation_id,
-    correlation_id, causation_id, payload, previous_hash, hash)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[],
-    $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::uuid[], $12::uuid[],
-    $13::jsonb[], $14::text[], $15::text[])
+    correlation_id, causation_id, payload, previous_hash, hash`;
+const COLUMN_TYPES = [
+  'uuid',
+  'text',
+  'text',
+  'int',
+  'text',
+  'int',
+  'timestamptz',
+  'timestamptz',
+  'text',
+  'text',
+  'uuid',
+  'uuid',
+  'jsonb',
+  'text',
+  'text',
+] as const;
+
+/** Appends of up to this many events bind one parameter per value; larger ones bind one array per column. */
+const MAX_VALUES_ROWS = 10;
+
+/** `INSERT ... VALUES ($1, ...), (...)` for a small append: no array encoding on either side. */
+function insertValuesSql(rows: number): string {
+  const tuples = Array.from(
+    { length: rows },
+    (_, r) =>
+      `(${COLUMN_TYPES.map((type, c) => `$${r * COLUMN_TYPES.length + c + 1}::${type}`).join(', ')})`,
+  );
+  return `INSERT INTO event_store.events (${EVENT_COLUMNS}) VALUES ${tuples.join(', ')} RETURNING seq`;
+}
+
+const INSERT_UNNEST = `INSERT INTO event_store.events (${EVENT_COLUMNS})
+  SELECT * FROM unnest(${COLUMN_TYPES.map((type, c) => `$${c + 1}::${type}[]`).join(', ')})
   RETURNING seq`;
+
+const INSERT_STATEMENTS = Array.from({ length: MAX_VALUES_ROWS }, (_, i) => insertValuesSql(i + 1));
 
 /** The stored JSON rides along so the payload is serialised once per append. */
 type StoredEnvelope = HashedEnvelope & { hash: string; payloadJson: string };
@@ -103,11 +135,7 @@ export class EventStore {
       const head = await this.headFor(streamId, expected);
       const rows = this.envelopes(streamId, streamType, head, events, payloads, eventIds, metadata);
       try {
-        const { rows: inserted } = await this.pool.query<{ seq: string }>({
-          name: 'event-store-append',
-          text: INSERT_EVENTS,
-          values: columns(rows),
-        });
+        const { rows: inserted } = await this.pool.query<{ seq: string }>(insertQuery(rows));
         stopTimer();
         appendsTotal.inc({ outcome: 'appended' });
         appendedEventsTotal.inc(rows.length);
@@ -244,7 +272,7 @@ export class EventStore {
     return rows[0].version ?? 0;
   }
 
-  /** Checks an append and returns each payload's JSON, the form that is stored and hashed. */
+  /** Checks an append and returns each payload's canonical JSON, the form that is stored and hashed. */
   private validate(events: readonly EventToAppend[], metadata: AppendMetadata): string[] {
     if (events.length === 0) throw new InvalidAppendError('An append needs at least one event');
     if (!metadata?.actor?.personId || !metadata.actor.organisationId) {
@@ -264,7 +292,7 @@ export class EventStore {
       if (event.data === null || typeof event.data !== 'object') {
         throw new InvalidAppendError(`The payload of ${event.type} must be a JSON object`);
       }
-      const json = JSON.stringify(event.data);
+      const json = canonicalPayload(event);
       const bytes = Buffer.byteLength(json);
       if (bytes > this.maxPayloadBytes) {
         throw new PayloadTooLargeError(
@@ -324,7 +352,7 @@ export class EventStore {
     const occurredAt = (metadata.occurredAt ?? new Date(recordedAt)).toISOString();
     let previousHash = head.hash;
     return events.map((event, i) => {
-      const envelope = {
+      const envelope: HashedEnvelope = {
         eventId: eventIds[i],
         type: event.type,
         schemaVersion: this.registry.currentVersion(event.type),
@@ -336,10 +364,10 @@ export class EventStore {
         actor: metadata.actor,
         correlationId: metadata.correlationId.toLowerCase(),
         causationId: metadata.causationId?.toLowerCase() ?? null,
-        payload: JSON.parse(payloads[i]) as unknown,
+        payload: event.data,
         previousHash,
       };
-      const hash = eventHash(envelope);
+      const hash = sha256Hex(envelopeJson(envelope, payloads[i]));
       previousHash = hash;
       return { ...envelope, hash, payloadJson: payloads[i] };
     });
@@ -420,6 +448,41 @@ export class EventStore {
   }
 }
 
+function insertQuery(rows: readonly StoredEnvelope[]): {
+  name: string;
+  text: string;
+  values: unknown[];
+} {
+  if (rows.length > MAX_VALUES_ROWS) {
+    return { name: 'event-store-append', text: INSERT_UNNEST, values: columns(rows) };
+  }
+  return {
+    name: `event-store-append-${rows.length}`,
+    text: INSERT_STATEMENTS[rows.length - 1],
+    values: rows.flatMap(values),
+  };
+}
+
+function values(r: StoredEnvelope): unknown[] {
+  return [
+    r.eventId,
+    r.streamId,
+    r.streamType,
+    r.streamVersion,
+    r.type,
+    r.schemaVersion,
+    r.occurredAt,
+    r.recordedAt,
+    r.actor.personId,
+    r.actor.organisationId,
+    r.correlationId,
+    r.causationId,
+    r.payloadJson,
+    r.previousHash,
+    r.hash,
+  ];
+}
+
 function columns(rows: readonly StoredEnvelope[]): unknown[] {
   return [
     rows.map((r) => r.eventId),
@@ -438,4 +501,12 @@ function columns(rows: readonly StoredEnvelope[]): unknown[] {
     rows.map((r) => r.previousHash),
     rows.map((r) => r.hash),
   ];
+}
+
+function canonicalPayload(event: EventToAppend): string {
+  try {
+    return canonicalJson(event.data);
+  } catch (error) {
+    throw new InvalidAppendError(`The payload of ${event.type}: ${(error as Error).message}`);
+  }
 }

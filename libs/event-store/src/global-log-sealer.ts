@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { globalLinkHash } from './recorded-event.js';
+import { LeaderLease } from './leader-lease.js';
 import { horizonLagSeconds, sealedPosition, unsealedEvents } from './event-store.metrics.js';
 
 export interface SealerOptions {
@@ -29,8 +30,17 @@ interface Candidate {
   hash: string;
 }
 
-/** Advisory lock key held (per transaction) by whichever instance seals: one sealer at a time. */
+/** Advisory lock key of the sealer's lease: one sealer at a time. */
 const SEALER_LOCK = 0x50c5ea1;
+/** Sealed (seq, position) pairs kept to answer appends that start waiting after their seal. */
+const RECENTLY_SEALED = 20_000;
+/** How often waiters still unanswered from memory are looked up in the log. */
+const LOOKUP_EVERY_MS = 50;
+
+/** How often an instance that does not lead asks for the lease. */
+const LEASE_RETRY_MS = 500;
+
+const UNIQUE_VIOLATION = '23505';
 
 /**
  * Gives committed events their dense global position.
@@ -41,15 +51,27 @@ const SEALER_LOCK = 0x50c5ea1;
  * its head, and numbers them 1, 2, 3... in `global_log`, chaining each link's hash to the last.
  * A slow or open transaction holds the horizon back (see the horizon-lag metric) but is never
  * skipped, and a rolled-back one simply never shows up; no gap timeout is involved.
+ *
+ * One instance leads (a session advisory lock, see LeaderLease) and keeps the head in memory, so
+ * a batch is two round trips: read the candidates, then write the links and move the head in one
+ * statement that only applies if the head is still where this instance left it. Another instance
+ * that sealed in between (a lease handover) turns the write into a no-op and a re-read.
  */
 export class GlobalLogSealer {
   private readonly batchSize: number;
   private readonly idleMs: number;
   private readonly onError: (error: unknown) => void;
   private readonly onReset: (sealed: number) => void;
+  private readonly lease: LeaderLease;
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  private wakePending = false;
+  /** The head as this instance last wrote or read it; null when it must be read again. */
+  private head: Head | null = null;
+  private readonly recentlySealed = new Map<string, number>();
+  private lastLookup = 0;
+  private nextLeaseAttempt = 0;
   private readonly waiters = new Map<string, Array<(position: number) => void>>();
   private readonly positionListeners = new Set<(position: number) => void>();
 
@@ -61,6 +83,12 @@ export class GlobalLogSealer {
     this.idleMs = options.idleMs ?? 25;
     this.onError = options.onError ?? (() => undefined);
     this.onReset = options.onReset ?? (() => undefined);
+    this.lease = new LeaderLease(pool, SEALER_LOCK);
+  }
+
+  /** Whether this instance currently holds the sealer's lease. */
+  get leading(): boolean {
+    return this.lease.held;
   }
 
   start(): void {
@@ -74,12 +102,15 @@ export class GlobalLogSealer {
     this.wake();
     await this.loop;
     this.loop = null;
+    this.head = null;
+    await this.lease.release();
   }
 
   wake(): void {
     const wake = this.wakeUp;
     this.wakeUp = null;
-    wake?.();
+    if (wake) wake();
+    else this.wakePending = true;
   }
 
   /** Called with the newest sealed position each time this instance seals or learns of a seal. */
@@ -90,6 +121,8 @@ export class GlobalLogSealer {
 
   /** Resolves with the global position of the event stored at `seq`, or null after the timeout. */
   waitForSeq(seq: string, timeoutMs: number): Promise<number | null> {
+    const known = this.recentlySealed.get(seq);
+    if (known !== undefined) return Promise.resolve(known);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         const list = this.waiters.get(seq);
@@ -106,35 +139,37 @@ export class GlobalLogSealer {
       const list = this.waiters.get(seq) ?? [];
       list.push(done);
       this.waiters.set(seq, list);
-      if (!this.running) void this.sealOnce().then(() => this.resolveWaiters());
+      if (!this.running) {
+        void this.sealOnce()
+          .then(() => this.lookUpWaiters())
+          .catch(this.onError);
+      }
       this.wake();
     });
   }
 
-  /** Seals one batch if this instance holds the sealer lock; returns how many rows it sealed. */
+  /** Seals one batch if this instance holds (or can take) the sealer's lease; returns how many rows it sealed. */
   async sealOnce(): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_xact_lock($1) AS locked',
-        [SEALER_LOCK],
-      );
-      if (!rows[0].locked) {
-        await client.query('COMMIT');
+    if (!this.lease.held) {
+      if (Date.now() < this.nextLeaseAttempt) return 0;
+      this.head = null;
+      if (!(await this.lease.tryAcquire())) {
+        this.nextLeaseAttempt = Date.now() + LEASE_RETRY_MS;
         return 0;
       }
-      const head = await this.readHead(client);
-      const sealed = head.restored
-        ? await this.resealAfterRestore(client, head)
-        : await this.sealBatch(client, head);
-      await client.query('COMMIT');
+    }
+    const client = this.lease.connection!;
+    try {
+      const head = this.head ?? (await this.readHead(client));
+      if (head.restored) return await this.resealAfterRestore(client, head);
+      const sealed = await this.sealBatch(client, head);
+      // An empty batch may mean transaction ids went backwards under a cached head: look again.
+      if (sealed === 0) this.head = null;
       return sealed;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      this.head = null;
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) this.lease.lose(error);
       throw error;
-    } finally {
-      client.release();
     }
   }
 
@@ -160,9 +195,7 @@ export class GlobalLogSealer {
       let sealed = 0;
       try {
         sealed = await this.sealOnce();
-        if (sealed > 0 || this.waiters.size > 0 || this.positionListeners.size > 0) {
-          await this.resolveWaiters();
-        }
+        await this.tellOthers(sealed);
         failures = 0;
       } catch (error) {
         failures++;
@@ -175,6 +208,10 @@ export class GlobalLogSealer {
   }
 
   private idle(ms: number): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.wakeUp = null;
@@ -236,12 +273,42 @@ export class GlobalLogSealer {
     });
     if (rows.length === 0) return 0;
     const fresh = rows.filter((row) => !row.sealed);
-    if (fresh.length > 0) await this.link(client, head, fresh);
     const last = rows[rows.length - 1];
-    await client.query(
-      'UPDATE event_store.sealer_head SET transaction_id = $1::xid8, seq = $2::bigint',
-      [last.transaction_id, last.seq],
-    );
+    const links = this.links(head, fresh);
+    // One statement, so one transaction: the head moves and the links land only if the head is
+    // still where it was read; otherwise another instance sealed meanwhile and nothing is written.
+    const { rows: moved } = await client.query<{ moved: boolean }>({
+      name: 'event-store-sealer-write',
+      text: `
+        WITH moved AS (
+          UPDATE event_store.sealer_head SET transaction_id = $3::xid8, seq = $4::bigint
+           WHERE transaction_id = $1::xid8 AND seq = $2::bigint
+          RETURNING 1),
+        linked AS (
+          INSERT INTO event_store.global_log (global_position, seq, sealed_at, previous_hash, hash)
+          SELECT position, seq, $5::timestamptz, previous_hash, hash
+            FROM unnest($6::bigint[], $7::bigint[], $8::text[], $9::text[])
+              AS t(position, seq, previous_hash, hash)
+           WHERE EXISTS (SELECT 1 FROM moved))
+        SELECT EXISTS (SELECT 1 FROM moved) AS moved`,
+      values: [
+        head.transactionId,
+        head.seq,
+        last.transaction_id,
+        last.seq,
+        links.sealedAt,
+        links.positions,
+        links.seqs,
+        links.previousHashes,
+        links.hashes,
+      ],
+    });
+    if (!moved[0].moved) {
+      this.head = null;
+      return 0;
+    }
+    this.head = { ...links.head, transactionId: last.transaction_id, seq: last.seq };
+    this.remember(links.seqs, links.positions);
     return rows.length;
   }
 
@@ -252,35 +319,56 @@ export class GlobalLogSealer {
    * which every transaction had finished and so has just been sealed.
    */
   private async resealAfterRestore(client: PoolClient, head: Head): Promise<number> {
-    // Taken before the first read: a transaction below this horizon is visible to every read below.
-    const { rows: horizon } = await client.query<{ xmin: string }>(
-      'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin',
-    );
-    let sealed = 0;
-    let current = head;
-    for (;;) {
-      const { rows } = await client.query<Candidate>(
-        `SELECT e.seq, e.transaction_id::text AS transaction_id, e.hash FROM event_store.events e
-          WHERE NOT EXISTS (SELECT 1 FROM event_store.global_log g WHERE g.seq = e.seq)
-          ORDER BY e.transaction_id, e.seq LIMIT $1`,
-        [this.batchSize],
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    try {
+      // Taken with the snapshot: a transaction below this horizon is visible to every read below.
+      const { rows: horizon } = await client.query<{ xmin: string }>(
+        'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin',
       );
-      if (rows.length === 0) break;
-      current = await this.link(client, current, rows);
-      sealed += rows.length;
+      let sealed = 0;
+      let current = head;
+      for (;;) {
+        const { rows } = await client.query<Candidate>(
+          `SELECT e.seq, e.transaction_id::text AS transaction_id, e.hash FROM event_store.events e
+            WHERE NOT EXISTS (SELECT 1 FROM event_store.global_log g WHERE g.seq = e.seq)
+            ORDER BY e.transaction_id, e.seq LIMIT $1`,
+          [this.batchSize],
+        );
+        if (rows.length === 0) break;
+        const links = this.links(current, rows);
+        await client.query({
+          name: 'event-store-sealer-insert',
+          text: `
+            INSERT INTO event_store.global_log (global_position, seq, sealed_at, previous_hash, hash)
+            SELECT position, seq, $1::timestamptz, previous_hash, hash
+              FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[])
+                AS t(position, seq, previous_hash, hash)`,
+          values: [links.sealedAt, links.positions, links.seqs, links.previousHashes, links.hashes],
+        });
+        this.remember(links.seqs, links.positions);
+        current = links.head;
+        sealed += rows.length;
+      }
+      await client.query('UPDATE event_store.sealer_head SET transaction_id = $1::xid8, seq = 0', [
+        horizon[0].xmin,
+      ]);
+      await client.query('COMMIT');
+      this.head = null;
+      this.onReset(sealed);
+      return sealed;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
     }
-    await client.query('UPDATE event_store.sealer_head SET transaction_id = $1::xid8, seq = 0', [
-      horizon[0].xmin,
-    ]);
-    this.onReset(sealed);
-    return sealed;
   }
 
-  /** Appends rows to the global log after the head, each link chained to the previous one. */
-  private async link(client: PoolClient, head: Head, rows: readonly Candidate[]): Promise<Head> {
+  /** The links that append `rows` to the log after `head`, each chained to the previous one. */
+  private links(head: Head, rows: readonly Candidate[]) {
     // sealed_at never goes backwards, so "the log as of T" is always a prefix of the log.
     const sealedAt = new Date(Math.max(Date.now(), head.sealedAt?.getTime() ?? 0));
+    const sealedAtText = sealedAt.toISOString();
     const positions: number[] = [];
+    const seqs: string[] = [];
     const hashes: string[] = [];
     const previousHashes: (string | null)[] = [];
     let previousHash = head.hash;
@@ -289,39 +377,71 @@ export class GlobalLogSealer {
       const hash = globalLinkHash({
         globalPosition,
         eventHash: row.hash,
-        sealedAt: sealedAt.toISOString(),
+        sealedAt: sealedAtText,
         previousHash,
       });
       positions.push(globalPosition);
+      seqs.push(row.seq);
       previousHashes.push(previousHash);
       hashes.push(hash);
       previousHash = hash;
     });
-    await client.query({
-      name: 'event-store-sealer-insert',
-      text: `
-        INSERT INTO event_store.global_log (global_position, seq, sealed_at, previous_hash, hash)
-        SELECT position, seq, $3::timestamptz, previous_hash, hash
-          FROM unnest($1::bigint[], $2::bigint[], $4::text[], $5::text[])
-            AS t(position, seq, previous_hash, hash)`,
-      values: [positions, rows.map((r) => r.seq), sealedAt.toISOString(), previousHashes, hashes],
-    });
-    const newest = positions[positions.length - 1];
-    sealedPosition.set(newest);
-    return { ...head, globalPosition: newest, hash: previousHash, sealedAt };
+    const newest = positions[positions.length - 1] ?? head.globalPosition;
+    return {
+      sealedAt: sealedAtText,
+      positions,
+      seqs,
+      hashes,
+      previousHashes,
+      head: { ...head, globalPosition: newest, hash: previousHash, sealedAt },
+    };
   }
 
-  private async resolveWaiters(): Promise<void> {
-    const { rows: tail } = await this.pool.query<{ position: string | null }>(
+  /** Keeps what was just sealed for waiters, answers those already waiting, and updates the gauge. */
+  private remember(seqs: readonly string[], positions: readonly number[]): void {
+    seqs.forEach((seq, i) => {
+      this.recentlySealed.set(seq, positions[i]);
+      const list = this.waiters.get(seq);
+      if (list) {
+        this.waiters.delete(seq);
+        list.forEach((resolve) => resolve(positions[i]));
+      }
+    });
+    for (const seq of this.recentlySealed.keys()) {
+      if (this.recentlySealed.size <= RECENTLY_SEALED) break;
+      this.recentlySealed.delete(seq);
+    }
+    if (positions.length > 0) sealedPosition.set(positions[positions.length - 1]);
+  }
+
+  /**
+   * Tells position listeners the newest position (from memory when this instance sealed) and
+   * looks up waiters that memory could not answer: their events were sealed by another instance.
+   */
+  private async tellOthers(sealed: number): Promise<void> {
+    if (this.positionListeners.size > 0) {
+      const newest =
+        sealed > 0 && this.head ? this.head.globalPosition : await this.newestPosition();
+      if (newest > 0) for (const listener of this.positionListeners) listener(newest);
+    }
+    if (this.waiters.size > 0 && Date.now() - this.lastLookup >= LOOKUP_EVERY_MS) {
+      await this.lookUpWaiters();
+    }
+  }
+
+  private async newestPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ position: string | null }>(
       'SELECT max(global_position) AS position FROM event_store.global_log',
     );
-    const newest = Number(tail[0].position ?? 0);
-    if (newest > 0) for (const listener of this.positionListeners) listener(newest);
+    return Number(rows[0].position ?? 0);
+  }
+
+  private async lookUpWaiters(): Promise<void> {
+    this.lastLookup = Date.now();
     if (this.waiters.size === 0) return;
-    const seqs = [...this.waiters.keys()];
     const { rows } = await this.pool.query<{ seq: string; global_position: string }>(
       'SELECT seq, global_position FROM event_store.global_log WHERE seq = ANY($1::bigint[])',
-      [seqs],
+      [[...this.waiters.keys()]],
     );
     for (const row of rows) {
       const list = this.waiters.get(row.seq);

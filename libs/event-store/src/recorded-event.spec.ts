@@ -1,4 +1,12 @@
-import { eventHash, globalLinkHash, type HashedEnvelope } from './recorded-event.js';
+import fc from 'fast-check';
+import { canonicalJson } from './canonical-json.js';
+import {
+  envelopeJson,
+  eventHash,
+  globalLinkHash,
+  globalLinkJson,
+  type HashedEnvelope,
+} from './recorded-event.js';
 
 const envelope: HashedEnvelope = {
   eventId: '0197c1f0-0000-7000-8000-000000000001',
@@ -61,5 +69,49 @@ describe('eventHash', () => {
       previousHash: null,
     });
     expect(second).not.toBe(forged);
+  });
+});
+
+describe('the written-out canonical forms', () => {
+  const text = fc.string({ unit: 'grapheme' });
+  const hash = fc.option(fc.stringMatching(/^[0-9a-f]{64}$/), { nil: null });
+
+  it('equal canonicalJson of the whole envelope', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          eventId: fc.uuid(),
+          type: text,
+          schemaVersion: fc.nat(),
+          streamId: text,
+          streamType: text,
+          streamVersion: fc.nat(),
+          occurredAt: text,
+          recordedAt: text,
+          actor: fc.record({ personId: text, organisationId: text }),
+          correlationId: fc.uuid(),
+          causationId: fc.option(fc.uuid(), { nil: null }),
+          payload: fc.jsonValue(),
+          previousHash: hash,
+        }),
+        (e: HashedEnvelope) => {
+          expect(envelopeJson(e, canonicalJson(e.payload))).toBe(canonicalJson(e));
+        },
+      ),
+    );
+  });
+
+  it('equal canonicalJson of a global link', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          globalPosition: fc.nat(),
+          eventHash: fc.stringMatching(/^[0-9a-f]{64}$/),
+          sealedAt: text,
+          previousHash: hash,
+        }),
+        (link) => expect(globalLinkJson(link)).toBe(canonicalJson(link)),
+      ),
+    );
   });
 });

@@ -43,31 +43,43 @@ export interface HashedEnvelope {
 
 /** SHA-256 over the canonical JSON of the envelope, which includes the previous hash of its stream. */
 export function eventHash(envelope: HashedEnvelope): string {
-  return sha256Hex(
-    canonicalJson({
-      eventId: envelope.eventId,
-      type: envelope.type,
-      schemaVersion: envelope.schemaVersion,
-      streamId: envelope.streamId,
-      streamType: envelope.streamType,
-      streamVersion: envelope.streamVersion,
-      occurredAt: envelope.occurredAt,
-      recordedAt: envelope.recordedAt,
-      actor: { personId: envelope.actor.personId, organisationId: envelope.actor.organisationId },
-      correlationId: envelope.correlationId,
-      causationId: envelope.causationId,
-      payload: envelope.payload,
-      previousHash: envelope.previousHash,
-    }),
+  return sha256Hex(envelopeJson(envelope, canonicalJson(envelope.payload)));
+}
+
+/**
+ * The canonical JSON of an envelope whose payload is already canonical JSON: the same text as
+ * `canonicalJson` of the whole envelope (keys in sorted order), written out field by field
+ * because it runs for every event appended or verified.
+ */
+export function envelopeJson(e: HashedEnvelope, payloadJson: string): string {
+  const q = JSON.stringify;
+  return (
+    `{"actor":{"organisationId":${q(e.actor.organisationId)},"personId":${q(e.actor.personId)}},` +
+    `"causationId":${q(e.causationId)},"correlationId":${q(e.correlationId)},` +
+    `"eventId":${q(e.eventId)},"occurredAt":${q(e.occurredAt)},"payload":${payloadJson},` +
+    `"previousHash":${q(e.previousHash)},"recordedAt":${q(e.recordedAt)},` +
+    `"schemaVersion":${q(e.schemaVersion)},"streamId":${q(e.streamId)},` +
+    `"streamType":${q(e.streamType)},"streamVersion":${q(e.streamVersion)},"type":${q(e.type)}}`
   );
 }
 
-/** The link of the global log: position, the event's own hash and when it was sealed, chained. */
-export function globalLinkHash(link: {
+export interface GlobalLink {
   globalPosition: number;
   eventHash: string;
   sealedAt: string;
   previousHash: string | null;
-}): string {
-  return sha256Hex(canonicalJson(link));
+}
+
+/** The link of the global log: position, the event's own hash and when it was sealed, chained. */
+export function globalLinkHash(link: GlobalLink): string {
+  return sha256Hex(globalLinkJson(link));
+}
+
+/** `canonicalJson(link)`, written out because the sealer runs it for every event. */
+export function globalLinkJson(link: GlobalLink): string {
+  const q = JSON.stringify;
+  return (
+    `{"eventHash":${q(link.eventHash)},"globalPosition":${q(link.globalPosition)},` +
+    `"previousHash":${q(link.previousHash)},"sealedAt":${q(link.sealedAt)}}`
+  );
 }
