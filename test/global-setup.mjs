@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../libs/platform/src/database/embedded-postgres.js';
+import { startKafkaBroker } from './kafka/kafka-broker.mjs';
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -20,7 +21,7 @@ function freePort() {
  * server in a temporary folder, started once for the whole run. Each test file then creates
  * its own database on it.
  */
-export default async function globalSetup() {
+async function setUpPostgres() {
   if (process.env.DATABASE_URL) {
     process.env.TEST_POSTGRES_URL = process.env.DATABASE_URL;
     return;
@@ -34,4 +35,37 @@ export default async function globalSetup() {
   });
   process.env.TEST_POSTGRES_URL = server.url;
   /** @type {{ __testPostgres?: unknown }} */ (globalThis).__testPostgres = server;
+}
+
+/**
+ * Gives the integration tests a real Kafka in TEST_KAFKA_BROKERS: KAFKA_BROKERS when set,
+ * otherwise a single-node broker (KRaft) run with `java` from jars fetched once by `mvn` into
+ * .cache/kafka (see test/kafka/kafka-broker.mjs), in a temporary folder removed at teardown.
+ *
+ * TEST_KAFKA=off skips the broker altogether (no Java or Maven needed, a few seconds saved),
+ * e.g. `TEST_KAFKA=off npm run test:unit`; tests that need Kafka then fail for want of
+ * TEST_KAFKA_BROKERS.
+ */
+async function setUpKafka() {
+  if (process.env.KAFKA_BROKERS) {
+    process.env.TEST_KAFKA_BROKERS = process.env.KAFKA_BROKERS;
+    return;
+  }
+  if (process.env.TEST_KAFKA === 'off') return;
+  const dir = mkdtempSync(join(tmpdir(), 'soc-test-kafka-'));
+  const broker = await startKafkaBroker({ dataDir: dir });
+  process.env.TEST_KAFKA_BROKERS = broker.brokers;
+  /** @type {{ __testKafka?: unknown }} */ (globalThis).__testKafka = { broker, dir };
+}
+
+/** PostgreSQL and Kafka start side by side; both are stopped again in global-teardown.mjs. */
+export default async function globalSetup() {
+  const results = await Promise.allSettled([setUpPostgres(), setUpKafka()]);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) {
+    // Do not leave the other one running: teardown does not run when setup fails.
+    const { default: globalTeardown } = await import('./global-teardown.mjs');
+    await globalTeardown().catch(() => undefined);
+    throw failure.reason;
+  }
 }

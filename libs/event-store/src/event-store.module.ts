@@ -5,7 +5,7 @@ import {
   Logger,
   Module,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
@@ -23,7 +23,7 @@ export function poolOf(dataSource: DataSource): Pool {
   return (dataSource.driver as unknown as { master: Pool }).master;
 }
 
-class SealerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class SealerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private lagTimer: NodeJS.Timeout | undefined;
 
   constructor(@Inject(GlobalLogSealer) private readonly sealer: GlobalLogSealer) {}
@@ -34,7 +34,8 @@ class SealerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     this.lagTimer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database pool closes: the sealer holds a connection of its own (its lease). */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.lagTimer);
     await this.sealer.stop();
   }
