@@ -9,3 +9,4 @@ export * from './recorded-event.js';
 export * from './stream-id.js';
 export { canonicalJson } from './canonical-json.js';
 export { eventStoreMigrations } from './migrations/index.js';
+export * from './leader-lease.js';

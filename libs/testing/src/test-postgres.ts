@@ -8,6 +8,7 @@ import {
   eventStoreMigrations,
   GlobalLogSealer,
 } from '@soc/event-store';
+import { deliveryMigrations } from '@soc/messaging';
 
 /** Set by the jest global setup: a server the tests may create databases on. */
 export function testServerUrl(): string {
@@ -62,7 +63,7 @@ export async function createTestDatabase({
     const migrations = new DataSource({
       type: 'postgres',
       url,
-      migrations: [...eventStoreMigrations],
+      migrations: [...eventStoreMigrations, ...deliveryMigrations],
       logging: false,
     });
     await migrations.initialize();

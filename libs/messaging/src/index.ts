@@ -1,0 +1,13 @@
+export * from './delivery.metrics.js';
+export * from './kafka/kafka-connection.js';
+export * from './kafka/kafka-feed.js';
+export * from './kafka/outbox-relay.js';
+export * from './messages.js';
+export { deliveryMigrations } from './migrations/index.js';
+export * from './projections/event-store-feed.js';
+export * from './projections/generations.js';
+export * from './projections/projection-applier.js';
+export * from './projections/projection-positions.js';
+export * from './projections/projection.js';
+export * from './projections/rebuild.js';
+export * from './topics.js';

@@ -1,0 +1,113 @@
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { fromMessage, HEADER } from '../messages.js';
+import type { DeadLetter, FeedItem, ProjectionApplier } from '../projections/projection-applier.js';
+import { contextOf, deadLetterTopicFor } from '../topics.js';
+
+/** The consumer group of a projection: one per projection, shared by all its instances. */
+export function consumerGroupOf(projection: string): string {
+  return `soc.projection.${projection}`;
+}
+
+/** The topics carrying the events a projection handles. */
+export function topicsOf(handles: readonly string[]): string[] {
+  return [...new Set(handles.map((type) => `soc.${contextOf(type)}.events`))].sort();
+}
+
+/**
+ * Feeds a projection from Kafka: each fetched batch of a partition is applied in one PostgreSQL
+ * transaction with the partition's offset, and only then is the offset committed to Kafka. Kafka's
+ * committed offsets are a shortcut; the checkpoint in PostgreSQL is what counts, so offsets reset
+ * to the start (or a relay publishing twice) change nothing.
+ */
+export class KafkaFeed {
+  private consumer: Consumer | null = null;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly applier: ProjectionApplier,
+    private readonly options: { onError?: (error: unknown) => void; fromBeginning?: boolean } = {},
+  ) {}
+
+  async start(): Promise<void> {
+    const name = this.applier.projection.name;
+    const consumer = this.kafka.consumer({
+      groupId: consumerGroupOf(name),
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+      maxWaitTimeInMs: 100,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: topicsOf(this.applier.projection.handles),
+      fromBeginning: true,
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.options.onError?.(payload.error));
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const items = batch.messages.map(toItem);
+        await this.applier.applyBatch(batch.topic, batch.partition, items);
+        resolveOffset(batch.lastOffset());
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = null;
+  }
+}
+
+function toItem(message: KafkaMessage): FeedItem {
+  const raw = () => message.value?.toString('utf8') ?? '';
+  try {
+    return { position: Number(message.offset), event: fromMessage(message.value), raw };
+  } catch (error) {
+    return {
+      position: Number(message.offset),
+      event: null,
+      unreadable: (error as Error).message,
+      raw,
+    };
+  }
+}
+
+/** Publishes a dead letter to the `.dlq` twin of its topic, with the reason in its headers. */
+export function deadLetterPublisher(producer: Producer) {
+  return async (letter: DeadLetter): Promise<void> => {
+    if (letter.source === 'log') return;
+    await producer.send({
+      topic: deadLetterTopicFor(letter.source),
+      acks: -1,
+      messages: [
+        {
+          key: letter.event?.streamId ?? null,
+          value: letter.message,
+          headers: {
+            'dead-letter-projection': letter.projection,
+            'dead-letter-error': letter.error.slice(0, 2000),
+            'dead-letter-attempts': String(letter.attempts),
+            'original-topic': letter.source,
+            'original-partition': String(letter.partition),
+            'original-offset': String(letter.position),
+            ...(letter.event ? { [HEADER.eventId]: letter.event.eventId } : {}),
+          },
+        },
+      ],
+    });
+  };
+}

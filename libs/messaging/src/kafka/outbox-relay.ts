@@ -1,0 +1,247 @@
+import { type EventStore, LeaderLease, type RecordedEvent } from '@soc/event-store';
+import type { ITopicMetadata, Kafka, Message, Producer } from 'kafkajs';
+import type { Pool } from 'pg';
+import { relayFailuresTotal, relayLagEvents, relayPublishedTotal } from '../delivery.metrics.js';
+import { toMessage } from '../messages.js';
+import { choosePartition, partitionCounts } from './kafka-connection.js';
+
+/** Advisory lock key of the relay's lease: one publisher at a time. */
+const RELAY_LOCK = 0x50c4e1a;
+
+export interface RelayOptions {
+  batchSize?: number;
+  idleMs?: number;
+  /** Longest pause between attempts while Kafka is unreachable (default 30 s). */
+  maxBackoffMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+export type RelayState = 'starting' | 'publishing' | 'degraded' | 'standby' | 'stopped';
+
+export interface RelayStatus {
+  state: RelayState;
+  /** Newest position published to Kafka (as this instance last saw it). */
+  publishedPosition: number;
+  lastError: string | null;
+  degradedSince: string | null;
+}
+
+/**
+ * Publishes the global log to Kafka: the log itself is the outbox. Events go out in global order,
+ * keyed by stream id (one stream, one partition, its order kept), and the published position is
+ * recorded after Kafka acknowledged them from every in-sync replica. A relay that dies between
+ * the two publishes those events again: consumers recognise them by global position. While Kafka
+ * is down nothing is lost: appends go on, the relay backs off and catches up when it returns.
+ */
+export class OutboxRelay {
+  private readonly lease: LeaderLease;
+  private producer: Producer | null = null;
+  private partitions = new Map<string, ITopicMetadata>();
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private stopListening: (() => void) | null = null;
+  private status: RelayStatus = {
+    state: 'starting',
+    publishedPosition: 0,
+    lastError: null,
+    degradedSince: null,
+  };
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly store: EventStore,
+    private readonly kafka: Kafka,
+    private readonly topics: readonly string[],
+    private readonly options: RelayOptions = {},
+  ) {
+    this.lease = new LeaderLease(pool, RELAY_LOCK);
+  }
+
+  get current(): RelayStatus {
+    return { ...this.status };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stopListening = this.store.sealer.onSealed(() => this.wake());
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopListening?.();
+    this.wake();
+    await this.loop;
+    await this.producer?.disconnect().catch(() => undefined);
+    this.producer = null;
+    await this.lease.release();
+    this.status.state = 'stopped';
+  }
+
+  private wake(): void {
+    const wake = this.wakeUp;
+    this.wakeUp = null;
+    wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let published = 0;
+      try {
+        if (!(await this.lease.tryAcquire())) {
+          this.status.state = 'standby';
+          await this.idle(500);
+          continue;
+        }
+        published = await this.publishOnce();
+        if (failures > 0 || this.status.state !== 'publishing') {
+          this.status = {
+            ...this.status,
+            state: 'publishing',
+            lastError: null,
+            degradedSince: null,
+          };
+        }
+        failures = 0;
+      } catch (error) {
+        failures++;
+        relayFailuresTotal.inc();
+        await this.dropProducer();
+        this.status = {
+          ...this.status,
+          state: 'degraded',
+          lastError: error instanceof Error ? error.message : String(error),
+          degradedSince: this.status.degradedSince ?? new Date().toISOString(),
+        };
+        this.options.onError?.(error);
+      }
+      if (published === 0 && this.running) {
+        const idle = this.options.idleMs ?? 100;
+        const backoff = Math.min(this.options.maxBackoffMs ?? 30_000, 250 * 2 ** (failures - 1));
+        await this.idle(failures > 0 ? backoff : idle);
+      }
+    }
+  }
+
+  /** Publishes the next batch of the log; returns how many events went out. */
+  async publishOnce(): Promise<number> {
+    const { rows } = await this.pool.query<{ global_position: string }>(
+      'SELECT global_position FROM delivery.relay_position',
+    );
+    const after = Number(rows[0].global_position);
+    this.status.publishedPosition = after;
+    const events = await this.store.readAll({ after, limit: this.options.batchSize ?? 500 });
+    await this.measureLag(after, events);
+    if (events.length === 0) return 0;
+    const producer = await this.connectedProducer();
+    const outgoing = events.map((event) => this.routed(event));
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of outgoing) {
+      const list = byTopic.get(topic) ?? [];
+      list.push(message);
+      byTopic.set(topic, list);
+    }
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    const newest = events[events.length - 1].globalPosition!;
+    await this.record(after, newest, outgoing);
+    relayPublishedTotal.inc(events.length);
+    this.status.publishedPosition = newest;
+    return events.length;
+  }
+
+  private routed(event: RecordedEvent): {
+    topic: string;
+    partition: number;
+    position: number;
+    message: Message;
+  } {
+    const { topic, key, value, headers } = toMessage(event);
+    const metadata = this.partitions.get(topic);
+    if (!metadata)
+      throw new Error(`Topic ${topic} does not exist (declared topics: ${this.topics.join(', ')})`);
+    const message: Message = { key, value, headers };
+    const partition = choosePartition({ topic, partitionMetadata: metadata.partitions, message });
+    return {
+      topic,
+      partition,
+      position: event.globalPosition!,
+      message: { ...message, partition },
+    };
+  }
+
+  /** Moves the published position (only from where it was read) and each partition's newest position. */
+  private async record(
+    after: number,
+    newest: number,
+    outgoing: { topic: string; partition: number; position: number }[],
+  ): Promise<void> {
+    const partitions = new Map<string, { topic: string; partition: number; position: number }>();
+    for (const item of outgoing) partitions.set(`${item.topic}/${item.partition}`, item);
+    const latest = [...partitions.values()];
+    const { rowCount } = await this.pool.query(
+      `WITH moved AS (
+         UPDATE delivery.relay_position SET global_position = $2, published_at = now()
+          WHERE global_position = $1 RETURNING 1)
+       INSERT INTO delivery.published_offsets (topic, partition, global_position)
+       SELECT topic, partition, position
+         FROM unnest($3::text[], $4::int[], $5::bigint[]) AS t(topic, partition, position)
+        WHERE EXISTS (SELECT 1 FROM moved)
+       ON CONFLICT (topic, partition) DO UPDATE
+         SET global_position = greatest(delivery.published_offsets.global_position, excluded.global_position)`,
+      [
+        after,
+        newest,
+        latest.map((l) => l.topic),
+        latest.map((l) => l.partition),
+        latest.map((l) => l.position),
+      ],
+    );
+    if (rowCount === 0 && latest.length > 0) {
+      throw new Error('Another relay moved the published position meanwhile; re-reading it');
+    }
+  }
+
+  private async measureLag(after: number, batch: readonly RecordedEvent[]): Promise<void> {
+    const head = batch.length > 0 ? await this.store.headPosition() : after;
+    relayLagEvents.set(Math.max(0, head - after));
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    this.partitions = await partitionCounts(this.kafka, this.topics);
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+    });
+    await producer.connect();
+    this.producer = producer;
+    return producer;
+  }
+
+  private async dropProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = null;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import type { Pool, PoolClient } from 'pg';
+import { checkProjectionName, type Projection } from './projection.js';
+
+export interface Generation {
+  projection: string;
+  generation: number;
+  schema: string;
+}
+
+/** A stable advisory-lock key per projection and purpose. */
+export function projectionLockKey(name: string, purpose: 'feed' | 'setup'): number {
+  let hash = purpose === 'feed' ? 0x1f00 : 0x2f00;
+  for (const char of `${purpose}:${name}`) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
+  return hash;
+}
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+/** Creates generation `generation` of a projection: its schema and empty tables, status building. */
+export async function createGeneration(
+  db: PoolClient,
+  projection: Projection,
+  generation: number,
+): Promise<Generation> {
+  const name = checkProjectionName(projection.name);
+  const schema = `${name}_g${generation}`;
+  await db.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
+  await db.query(`CREATE SCHEMA ${quote(schema)}`);
+  await projection.createTables(db, schema);
+  await db.query(
+    `INSERT INTO delivery.projection_generations (projection, generation, schema_name, status)
+     VALUES ($1, $2, $3, 'building')
+     ON CONFLICT (projection, generation) DO UPDATE SET status = 'building', created_at = now()`,
+    [name, generation, schema],
+  );
+  return { projection: name, generation, schema };
+}
+
+/**
+ * Makes a generation the one queries read: the views in the schema `<name>` are re-pointed and the
+ * previous generation retired, all in the caller's transaction, so readers switch at its commit.
+ */
+export async function activateGeneration(
+  db: PoolClient,
+  projection: Projection,
+  next: Generation,
+): Promise<void> {
+  await db.query(`CREATE SCHEMA IF NOT EXISTS ${quote(projection.name)}`);
+  for (const table of projection.tables) {
+    await db.query(`DROP VIEW IF EXISTS ${quote(projection.name)}.${quote(table)}`);
+    await db.query(
+      `CREATE VIEW ${quote(projection.name)}.${quote(table)} WITH (security_invoker = true)
+         AS SELECT * FROM ${quote(next.schema)}.${quote(table)}`,
+    );
+  }
+  await db.query(
+    `UPDATE delivery.projection_generations SET status = 'retired'
+      WHERE projection = $1 AND status = 'active'`,
+    [projection.name],
+  );
+  await db.query(
+    `UPDATE delivery.projection_generations SET status = 'active', activated_at = now()
+      WHERE projection = $1 AND generation = $2`,
+    [projection.name, next.generation],
+  );
+}
+
+/** The generation queries read; blocks a concurrent switch until the caller's transaction ends. */
+export async function activeGeneration(db: PoolClient, name: string): Promise<Generation | null> {
+  const { rows } = await db.query<{ generation: number; schema_name: string }>(
+    `SELECT generation, schema_name FROM delivery.projection_generations
+      WHERE projection = $1 AND status = 'active' FOR SHARE`,
+    [name],
+  );
+  return rows[0]
+    ? { projection: name, generation: rows[0].generation, schema: rows[0].schema_name }
+    : null;
+}
+
+/** Gives a projection its first generation if it has none yet; safe to call from every instance. */
+export async function ensureProjection(pool: Pool, projection: Projection): Promise<Generation> {
+  const db = await pool.connect();
+  try {
+    await db.query('BEGIN');
+    await db.query('SELECT pg_advisory_xact_lock($1)', [
+      projectionLockKey(projection.name, 'setup'),
+    ]);
+    let active = await activeGeneration(db, projection.name);
+    if (!active) {
+      const { rows } = await db.query<{ next: number }>(
+        `SELECT coalesce(max(generation), 0) + 1 AS next FROM delivery.projection_generations
+          WHERE projection = $1`,
+        [projection.name],
+      );
+      active = await createGeneration(db, projection, rows[0].next);
+      await activateGeneration(db, projection, active);
+    }
+    await db.query('COMMIT');
+    return active;
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    db.release();
+  }
+}
+
+/** Drops the schemas of retired generations, keeping the newest `keep` of them. */
+export async function dropRetiredGenerations(
+  db: PoolClient,
+  name: string,
+  keep = 1,
+): Promise<string[]> {
+  const { rows } = await db.query<{ generation: number; schema_name: string }>(
+    `SELECT generation, schema_name FROM delivery.projection_generations
+      WHERE projection = $1 AND status = 'retired' ORDER BY generation DESC OFFSET $2`,
+    [name, keep],
+  );
+  for (const row of rows) {
+    await db.query(`DROP SCHEMA IF EXISTS ${quote(row.schema_name)} CASCADE`);
+    await db.query(
+      `DELETE FROM delivery.projection_generations WHERE projection = $1 AND generation = $2`,
+      [name, row.generation],
+    );
+  }
+  return rows.map((r) => r.schema_name);
+}

@@ -1,0 +1,68 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool } from 'pg';
+import { LOG_SOURCE } from './projection-applier.js';
+
+export class PositionWaitTimeoutError extends Error {
+  override readonly name = 'PositionWaitTimeoutError';
+  constructor(
+    readonly projection: string,
+    readonly position: number,
+    readonly reached: boolean,
+    readonly waitedMs: number,
+  ) {
+    super(
+      `Projection ${projection} did not reach global position ${position} within ${waitedMs} ms`,
+    );
+  }
+}
+
+/**
+ * Whether a projection has applied everything up to a global position, fed from the log (its
+ * checkpoint is a global position) or from Kafka (the relay has published up to it, and every
+ * partition of the projection's topics has been applied up to it, or up to the newest position
+ * published there when that is older).
+ */
+export async function hasReached(
+  pool: Pool,
+  projection: string,
+  topics: readonly string[],
+  position: number,
+): Promise<boolean> {
+  const { rows } = await pool.query<{ reached: boolean }>(
+    `WITH active AS (
+       SELECT generation FROM delivery.projection_generations
+        WHERE projection = $1 AND status = 'active'),
+     log AS (
+       SELECT c.position FROM delivery.projection_checkpoints c, active a
+        WHERE c.projection = $1 AND c.generation = a.generation AND c.source = '${LOG_SOURCE}')
+     SELECT coalesce((SELECT position >= $3 FROM log), false)
+         OR ((SELECT global_position >= $3 FROM delivery.relay_position)
+             AND NOT EXISTS (
+               SELECT 1 FROM delivery.published_offsets p
+                 LEFT JOIN delivery.projection_checkpoints c
+                   ON c.projection = $1 AND c.generation = (SELECT generation FROM active)
+                  AND c.source = p.topic AND c.partition = p.partition
+                WHERE p.topic = ANY($2::text[])
+                  AND coalesce(c.global_position, 0) < least($3, p.global_position))) AS reached`,
+    [projection, topics, position],
+  );
+  return rows[0]?.reached ?? false;
+}
+
+/** Waits, bounded, until a projection has reached a global position; polls every few milliseconds. */
+export async function waitForPosition(
+  pool: Pool,
+  projection: string,
+  topics: readonly string[],
+  position: number,
+  timeoutMs: number,
+): Promise<void> {
+  const started = Date.now();
+  for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
+    if (await hasReached(pool, projection, topics, position)) return;
+    if (Date.now() - started >= timeoutMs) {
+      throw new PositionWaitTimeoutError(projection, position, false, Date.now() - started);
+    }
+    await sleep(Math.min(delay, Math.max(1, timeoutMs - (Date.now() - started))));
+  }
+}

@@ -1,0 +1,106 @@
+import type { EventStore } from '@soc/event-store';
+import type { Pool, PoolClient } from 'pg';
+import {
+  activateGeneration,
+  createGeneration,
+  dropRetiredGenerations,
+  projectionLockKey,
+} from './generations.js';
+import type { Projection } from './projection.js';
+
+export interface RebuildProgress {
+  applied: number;
+  position: number;
+  head: number;
+}
+
+export interface RebuildResult {
+  generation: number;
+  schema: string;
+  events: number;
+  position: number;
+  seconds: number;
+}
+
+/**
+ * Builds a new generation of a projection from the start of the log while the active one keeps
+ * answering queries, then switches in one transaction: the last events are applied and the views
+ * re-pointed while the live feed waits on the generation row, which it then follows.
+ */
+export async function rebuildProjection(
+  pool: Pool,
+  store: EventStore,
+  projection: Projection,
+  options: { batchSize?: number; onProgress?: (progress: RebuildProgress) => void } = {},
+): Promise<RebuildResult> {
+  const started = performance.now();
+  const batchSize = options.batchSize ?? 5000;
+  const db = await pool.connect();
+  try {
+    const next = await newGeneration(db, projection);
+    let position = 0;
+    let applied = 0;
+    /** Applies the log after `position`; each batch its own transaction unless `within` one already. */
+    const catchUp = async (within: boolean): Promise<void> => {
+      for (;;) {
+        const head = await store.headPosition();
+        const events = await store.readAll({ after: position, limit: batchSize });
+        if (events.length === 0) return;
+        // readAll has already upcast them to the newest schema versions.
+        const handled = events.filter((e) => projection.handles.includes(e.type));
+        if (!within) await db.query('BEGIN');
+        if (handled.length > 0) await projection.apply(db, next.schema, handled);
+        position = events[events.length - 1].globalPosition!;
+        await db.query(
+          `INSERT INTO delivery.projection_checkpoints
+             (projection, generation, source, partition, position, global_position)
+           VALUES ($1, $2, 'log', -1, $3, $3)
+           ON CONFLICT (projection, generation, source, partition) DO UPDATE
+             SET position = excluded.position, global_position = excluded.global_position,
+                 updated_at = now()`,
+          [projection.name, next.generation, position],
+        );
+        if (!within) await db.query('COMMIT');
+        applied += events.length;
+        options.onProgress?.({ applied, position, head: Math.max(head, position) });
+      }
+    };
+    await catchUp(false);
+    // The switch, in one transaction: holding the generation rows pauses the live feed (it reads
+    // them FOR SHARE), so after the last events are applied here nothing it applied is missing.
+    await db.query('BEGIN');
+    await db.query(
+      `SELECT 1 FROM delivery.projection_generations WHERE projection = $1 FOR UPDATE`,
+      [projection.name],
+    );
+    await catchUp(true);
+    await activateGeneration(db, projection, next);
+    await dropRetiredGenerations(db, projection.name, 1);
+    await db.query('COMMIT');
+    return {
+      generation: next.generation,
+      schema: next.schema,
+      events: applied,
+      position,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    db.release();
+  }
+}
+
+async function newGeneration(db: PoolClient, projection: Projection) {
+  await db.query('BEGIN');
+  await db.query('SELECT pg_advisory_xact_lock($1)', [projectionLockKey(projection.name, 'setup')]);
+  const { rows } = await db.query<{ next: number }>(
+    `SELECT coalesce(max(generation), 0) + 1 AS next FROM delivery.projection_generations
+      WHERE projection = $1`,
+    [projection.name],
+  );
+  const next = await createGeneration(db, projection, rows[0].next);
+  await db.query('COMMIT');
+  return next;
+}
