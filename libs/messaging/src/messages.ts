@@ -19,7 +19,7 @@ export interface OutgoingMessage {
 }
 
 /** A recorded event as a Kafka message: keyed by stream id so one stream keeps its order. */
-export function toMessage(event: RecordedEvent): OutgoingMessage {
+export function toMessage(event: RecordedEvent, prefix?: string): OutgoingMessage {
   const headers: Record<string, string> = {
     [HEADER.eventId]: event.eventId,
     [HEADER.eventType]: event.type,
@@ -29,7 +29,7 @@ export function toMessage(event: RecordedEvent): OutgoingMessage {
   };
   if (event.causationId) headers[HEADER.causationId] = event.causationId;
   return {
-    topic: topicFor(event.type),
+    topic: topicFor(event.type, prefix),
     key: event.streamId,
     value: JSON.stringify(event),
     headers,

@@ -10,9 +10,12 @@ export function contextOf(eventType: string): string {
   return eventType.slice(0, dot);
 }
 
+/** The default namespace of topic names; tests and side-by-side deployments choose their own. */
+export const DEFAULT_TOPIC_PREFIX = 'soc';
+
 /** Events of a context travel on `soc.<context>.events`. */
-export function topicFor(eventType: string): string {
-  return `soc.${contextOf(eventType)}.events`;
+export function topicFor(eventType: string, prefix = DEFAULT_TOPIC_PREFIX): string {
+  return `${prefix}.${contextOf(eventType)}.events`;
 }
 
 export function deadLetterTopicFor(topic: string): string {
@@ -20,9 +23,12 @@ export function deadLetterTopicFor(topic: string): string {
 }
 
 /** Every event topic the system publishes to, and their dead-letter twins. */
-export function allTopics(): { events: string[]; deadLetters: string[] } {
+export function allTopics(prefix = DEFAULT_TOPIC_PREFIX): {
+  events: string[];
+  deadLetters: string[];
+} {
   const contexts = new Set<string>(KNOWN_CONTEXTS);
   for (const contract of allEventContracts) contexts.add(contextOf(contract.type));
-  const events = [...contexts].sort().map((context) => `soc.${context}.events`);
+  const events = [...contexts].sort().map((context) => `${prefix}.${context}.events`);
   return { events, deadLetters: events.map(deadLetterTopicFor) };
 }

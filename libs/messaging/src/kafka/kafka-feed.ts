@@ -1,16 +1,16 @@
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { fromMessage, HEADER } from '../messages.js';
 import type { DeadLetter, FeedItem, ProjectionApplier } from '../projections/projection-applier.js';
-import { contextOf, deadLetterTopicFor } from '../topics.js';
+import { deadLetterTopicFor, topicFor } from '../topics.js';
 
 /** The consumer group of a projection: one per projection, shared by all its instances. */
-export function consumerGroupOf(projection: string): string {
-  return `soc.projection.${projection}`;
+export function consumerGroupOf(projection: string, prefix = 'soc'): string {
+  return `${prefix}.projection.${projection}`;
 }
 
 /** The topics carrying the events a projection handles. */
-export function topicsOf(handles: readonly string[]): string[] {
-  return [...new Set(handles.map((type) => `soc.${contextOf(type)}.events`))].sort();
+export function topicsOf(handles: readonly string[], prefix?: string): string[] {
+  return [...new Set(handles.map((type) => topicFor(type, prefix)))].sort();
 }
 
 /**
@@ -25,13 +25,13 @@ export class KafkaFeed {
   constructor(
     private readonly kafka: Kafka,
     private readonly applier: ProjectionApplier,
-    private readonly options: { onError?: (error: unknown) => void; fromBeginning?: boolean } = {},
+    private readonly options: { onError?: (error: unknown) => void; topicPrefix?: string } = {},
   ) {}
 
   async start(): Promise<void> {
     const name = this.applier.projection.name;
     const consumer = this.kafka.consumer({
-      groupId: consumerGroupOf(name),
+      groupId: consumerGroupOf(name, this.options.topicPrefix),
       allowAutoTopicCreation: false,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
@@ -41,7 +41,7 @@ export class KafkaFeed {
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({
-      topics: topicsOf(this.applier.projection.handles),
+      topics: topicsOf(this.applier.projection.handles, this.options.topicPrefix),
       fromBeginning: true,
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => this.options.onError?.(payload.error));

@@ -11,6 +11,8 @@ const RELAY_LOCK = 0x50c4e1a;
 export interface RelayOptions {
   batchSize?: number;
   idleMs?: number;
+  /** Namespace of the topic names (default `soc`). */
+  topicPrefix?: string;
   /** Longest pause between attempts while Kafka is unreachable (default 30 s). */
   maxBackoffMs?: number;
   onError?: (error: unknown) => void;
@@ -161,7 +163,7 @@ export class OutboxRelay {
     position: number;
     message: Message;
   } {
-    const { topic, key, value, headers } = toMessage(event);
+    const { topic, key, value, headers } = toMessage(event, this.options.topicPrefix);
     const metadata = this.partitions.get(topic);
     if (!metadata)
       throw new Error(`Topic ${topic} does not exist (declared topics: ${this.topics.join(', ')})`);
