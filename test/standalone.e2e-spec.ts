@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { waitForPosition } from '@soc/messaging';
 import request from 'supertest';
 import { OrganisationRegistered, type OrganisationKind } from '@soc/contracts';
 import { EventStore } from '@soc/event-store';
@@ -94,12 +95,20 @@ describe('standalone application (real PostgreSQL)', () => {
 
   it('applies the migrations at start on an empty database', async () => {
     const { rows } = await db.pool.query(`SELECT name FROM migrations`);
-    expect(rows.map((r) => r.name)).toContain('CreateEventStore1764000000000');
+    expect(rows.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['CreateEventStore1764000000000', 'CreateDelivery1764100000000']),
+    );
   });
 
   it('reports health with a database check and echoes the request id', async () => {
     const response = await http().get('/health').set('x-request-id', 'req-123').expect(200);
-    expect(response.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      info: {
+        database: { status: 'up' },
+        delivery: { status: 'up', mode: 'embedded', state: 'in-process' },
+      },
+    });
     expect(response.headers['x-request-id']).toBe('req-123');
     const generated = await http().get('/health');
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -108,6 +117,17 @@ describe('standalone application (real PostgreSQL)', () => {
   it('answers a command with the new stream version and global position', async () => {
     const response = await http().post('/probe/organisations').send(organisation()).expect(201);
     expect(response.body).toMatchObject({ streamVersion: 1, globalPosition: expect.any(Number) });
+  });
+
+  it('feeds the directory projection in process when no Kafka is configured', async () => {
+    const sent = organisation();
+    const response = await http().post('/probe/organisations').send(sent).expect(201);
+    await waitForPosition(db.pool, 'directory', [], response.body.globalPosition, 5000);
+    const { rows } = await db.pool.query(
+      'SELECT name FROM directory.organisations WHERE organisation_id = $1',
+      [sent.id],
+    );
+    expect(rows).toEqual([{ name: sent.name }]);
   });
 
   it('exposes append and horizon metrics for Prometheus', async () => {

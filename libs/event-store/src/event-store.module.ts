@@ -75,7 +75,13 @@ export class EventStoreModule {
         },
         SealerLifecycle,
       ],
-      exports: [EventStore, IntegrityVerifier, GlobalLogSealer, EventTypeRegistry],
+      exports: [
+        EventStore,
+        IntegrityVerifier,
+        GlobalLogSealer,
+        EventTypeRegistry,
+        EVENT_STORE_POOL,
+      ],
     };
   }
 }

@@ -1,4 +1,5 @@
 export * from './delivery.metrics.js';
+export * from './delivery.module.js';
 export * from './kafka/kafka-connection.js';
 export * from './kafka/kafka-feed.js';
 export * from './kafka/outbox-relay.js';

@@ -5,5 +5,6 @@ export * from './database/resolve-database.js';
 export * from './http/configure-http.js';
 export * from './http/problem-details.filter.js';
 export * from './http/validation.js';
+export * from './observability/health.controller.js';
 export * from './observability/logging.js';
 export * from './platform.module.js';

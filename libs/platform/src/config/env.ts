@@ -67,6 +67,36 @@ export class Env {
   @Min(0)
   @Max(60_000)
   POSITION_WAIT_MS = 5000;
+
+  /** Kafka bootstrap brokers (host:port, comma-separated). Unset: events reach projections in process. */
+  @IsOptional()
+  @Matches(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, {
+    message: 'KAFKA_BROKERS must be host:port[,host:port...]',
+  })
+  KAFKA_BROKERS?: string;
+
+  @IsString()
+  KAFKA_CLIENT_ID = 'soc-partnership';
+
+  /** Topics are `<prefix>.<context>.events` and their `.dlq` twins. */
+  @Matches(/^[a-z][a-z0-9-]*$/, {
+    message: 'KAFKA_TOPIC_PREFIX must be lower-case letters, digits, -',
+  })
+  KAFKA_TOPIC_PREFIX = 'soc';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_TOPIC_PARTITIONS = 6;
+
+  /** Replicas of each topic created at start; unset: min(3, brokers in the cluster). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  KAFKA_REPLICATION_FACTOR?: number;
 }
 
 export class InvalidEnvironmentError extends Error {
