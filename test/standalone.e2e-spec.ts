@@ -4,7 +4,6 @@ import type { INestApplication } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { IsIn, IsString, Length, Matches } from 'class-validator';
-import { waitForPosition } from '@soc/messaging';
 import request from 'supertest';
 import { OrganisationRegistered, type OrganisationKind } from '@soc/contracts';
 import { EventStore } from '@soc/event-store';
@@ -119,15 +118,39 @@ describe('standalone application (real PostgreSQL)', () => {
     expect(response.body).toMatchObject({ streamVersion: 1, globalPosition: expect.any(Number) });
   });
 
-  it('feeds the directory projection in process when no Kafka is configured', async () => {
+  it('feeds the directory view in process and lets a query wait for its own write', async () => {
     const sent = organisation();
-    const response = await http().post('/probe/organisations').send(sent).expect(201);
-    await waitForPosition(db.pool, 'directory', [], response.body.globalPosition, 5000);
-    const { rows } = await db.pool.query(
-      'SELECT name FROM directory.organisations WHERE organisation_id = $1',
-      [sent.id],
-    );
-    expect(rows).toEqual([{ name: sent.name }]);
+    const { body } = await http().post('/probe/organisations').send(sent).expect(201);
+    const view = await http()
+      .get(`/directory/organisations/${sent.id}`)
+      .query({ minPosition: body.globalPosition })
+      .expect(200);
+    expect(view.body).toMatchObject({ organisationId: sent.id, name: sent.name, people: 0 });
+    expect(view.body.globalPosition).toBe(body.globalPosition);
+    const list = await http().get('/directory/organisations').expect(200);
+    expect(list.body.map((o: { organisationId: string }) => o.organisationId)).toContain(sent.id);
+  });
+
+  it('says clearly when a view did not reach the asked position in time', async () => {
+    const response = await http()
+      .get('/directory/organisations')
+      .query({ minPosition: 1_000_000, waitMs: 50 })
+      .expect(503);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(response.body).toMatchObject({
+      type: '/problems/projection-behind',
+      projection: 'directory',
+      position: 1_000_000,
+    });
+  });
+
+  it.each([
+    [{ minPosition: -1 }],
+    [{ minPosition: 'soon' }],
+    [{ waitMs: 999_999 }],
+    [{ colour: 'blue' }],
+  ])('refuses a bad consistency request %j with 400', async (query) => {
+    await http().get('/directory/organisations').query(query).expect(400);
   });
 
   it('exposes append and horizon metrics for Prometheus', async () => {

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { organisationDirectoryProjection } from '@soc/directory';
+import { DirectoryModule, organisationDirectoryProjection } from '@soc/directory';
 import { EventStoreModule, eventStoreMigrations } from '@soc/event-store';
 import { DeliveryModule, deliveryMigrations } from '@soc/messaging';
 import { databaseOptions, type Env, PlatformModule } from '@soc/platform';
@@ -39,6 +39,7 @@ export class StandaloneModule {
               }
             : undefined,
         }),
+        DirectoryModule,
       ],
     };
   }

@@ -1,1 +1,3 @@
+export * from './directory-queries.controller.js';
+export * from './directory.module.js';
 export * from './organisation-directory.projection.js';

@@ -10,7 +10,8 @@ import { HEALTH_CHECKS } from '@soc/platform';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka/kafka-connection.js';
-import { deadLetterPublisher, KafkaFeed } from './kafka/kafka-feed.js';
+import { deadLetterPublisher, KafkaFeed, topicsOf } from './kafka/kafka-feed.js';
+import { waitForPosition } from './projections/projection-positions.js';
 import { OutboxRelay } from './kafka/outbox-relay.js';
 import { EventStoreFeed } from './projections/event-store-feed.js';
 import { ensureProjection } from './projections/generations.js';
@@ -112,6 +113,17 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
       onError: (error, context) =>
         this.logger.warn(error, `projection ${projection.name}: ${context}`),
     });
+  }
+
+  /**
+   * Waits, bounded, until a projection has applied everything up to a global position
+   * (read-your-writes); throws PositionWaitTimeoutError (HTTP 503) when it has not in time.
+   */
+  async waitFor(projection: string, position: number, timeoutMs = 5000): Promise<void> {
+    const handles = this.options.projections.find((p) => p.name === projection)?.handles;
+    if (!handles) throw new Error(`Unknown projection ${projection}`);
+    const topics = this.options.kafka ? topicsOf(handles, this.options.kafka.topicPrefix) : [];
+    await waitForPosition(this.options.pool, projection, topics, position, timeoutMs);
   }
 
   /** Delivery's part of /health: up even when Kafka is unreachable (degraded), with the details. */

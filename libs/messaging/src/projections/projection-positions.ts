@@ -2,16 +2,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { LOG_SOURCE } from './projection-applier.js';
 
+/** A query asked to see at least a position and the projection did not get there in time (HTTP 503). */
 export class PositionWaitTimeoutError extends Error {
   override readonly name = 'PositionWaitTimeoutError';
+  readonly status = 503;
+  readonly code = 'projection-behind';
   constructor(
     readonly projection: string,
     readonly position: number,
-    readonly reached: boolean,
     readonly waitedMs: number,
   ) {
     super(
-      `Projection ${projection} did not reach global position ${position} within ${waitedMs} ms`,
+      `The ${projection} view had not reached global position ${position} after ${waitedMs} ms; try again shortly`,
     );
   }
 }
@@ -61,7 +63,7 @@ export async function waitForPosition(
   for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
     if (await hasReached(pool, projection, topics, position)) return;
     if (Date.now() - started >= timeoutMs) {
-      throw new PositionWaitTimeoutError(projection, position, false, Date.now() - started);
+      throw new PositionWaitTimeoutError(projection, position, Date.now() - started);
     }
     await sleep(Math.min(delay, Math.max(1, timeoutMs - (Date.now() - started))));
   }
