@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '@soc/platform';
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import { eventStoreMigrations } from '@soc/event-store';
 
 /**
@@ -46,8 +46,8 @@ export interface BenchServer {
   readonly version: string;
   /** A fresh, empty database; returns its URL. */
   createDatabase(): Promise<string>;
-  /** A fresh database with the event-store migrations applied. */
-  createEventStoreDatabase(): Promise<string>;
+  /** A fresh database with the event-store migrations (and any `more` after them) applied. */
+  createEventStoreDatabase(more?: readonly (new () => MigrationInterface)[]): Promise<string>;
   /** Drops every database created here and stops the embedded server, if any. */
   close(): Promise<void>;
 }
@@ -98,13 +98,13 @@ export async function openServer(): Promise<BenchServer> {
     description,
     version,
     createDatabase,
-    async createEventStoreDatabase() {
+    async createEventStoreDatabase(more = []) {
       const database = await createDatabase();
       // The same migrations, run the same way, as the application and the test harness.
       const migrations = new DataSource({
         type: 'postgres',
         url: database,
-        migrations: [...eventStoreMigrations],
+        migrations: [...eventStoreMigrations, ...more],
         logging: false,
       });
       await migrations.initialize();

@@ -220,6 +220,11 @@ describe('delivery over Kafka (real broker, real PostgreSQL)', () => {
       maxBackoffMs: 1000,
     });
     relay.start();
+    await ensureProjection(outageDb.pool, projection);
+    const feed = new KafkaFeed(own, new ProjectionApplier(outageDb.pool, projection, registry), {
+      topicPrefix: `${prefix}o`,
+    });
+    await feed.start();
     try {
       await register(outage.store, ['before']);
       await until(async () => relay.current.publishedPosition >= 1, 30_000, 'first publish');
@@ -239,7 +244,20 @@ describe('delivery over Kafka (real broker, real PostgreSQL)', () => {
       expect(new Set(published.map((m) => m.headers[HEADER.globalPosition]))).toEqual(
         new Set(['1', '2', '3', '4']),
       );
+      // The consumer lived through the outage too: everything projected, once.
+      await waitForPosition(
+        outageDb.pool,
+        projection.name,
+        topicsOf(projection.handles, `${prefix}o`),
+        4,
+        60_000,
+      );
+      const { rows } = await outageDb.pool.query<{ name: string }>(
+        'SELECT name FROM directory.organisations ORDER BY name',
+      );
+      expect(rows.map((r) => r.name)).toEqual(['before', 'during-1', 'during-2', 'during-3']);
     } finally {
+      await feed.stop();
       await relay.stop();
       await outage.sealer.stop();
       await outageDb.drop();
