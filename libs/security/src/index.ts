@@ -1,0 +1,2 @@
+export * from './principal.js';
+export { securityMigrations } from './migrations/index.js';
