@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { allEventContracts } from '@soc/contracts';
-import { organisationDirectoryProjection } from '@soc/directory';
+import { directoryProjection } from '@soc/directory';
 import { EventStore, EventTypeRegistry, GlobalLogSealer } from '@soc/event-store';
 import {
   ensureProjection,
@@ -117,8 +117,8 @@ export async function measureLatency(
   const publishedAt = new Timeline();
   const stopWatchingSeals = sealer.onSealed((position) => sealedAt.record(position));
   sealer.start();
-  await ensureProjection(pool, organisationDirectoryProjection);
-  const applier = new ProjectionApplier(pool, organisationDirectoryProjection, registry);
+  await ensureProjection(pool, directoryProjection);
+  const applier = new ProjectionApplier(pool, directoryProjection, registry);
   const stops: (() => Promise<void>)[] = [];
   let relay: OutboxRelay | null = null;
   if (topics) {

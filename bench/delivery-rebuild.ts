@@ -5,9 +5,9 @@ import {
   OrganisationRegistered,
   PersonEnrolled,
   type OrganisationKind,
-  type PersonEnrolledV2,
+  type PersonEnrolledV3,
 } from '@soc/contracts';
-import { organisationDirectoryProjection } from '@soc/directory';
+import { directoryProjection } from '@soc/directory';
 import type { EventToAppend } from '@soc/event-store';
 import { ensureProjection, rebuildProjection, type Projection } from '@soc/messaging';
 import { benchMetadata, type OpenStore } from './contenders.js';
@@ -36,7 +36,7 @@ export interface SeedResult {
 /**
  * Seeds the log through the store (real hashes, real sealing): `writers` loops of appends of
  * `perAppend` events to a new stream each, one in ten an OrganisationRegistered and the rest
- * PersonEnrolled (v2, one to three roles) into one of the newest organisations.
+ * PersonEnrolled (v3 with a plain name, one to three roles) into one of the newest organisations.
  */
 export async function seedLog(
   open: OpenStore,
@@ -66,7 +66,7 @@ export async function seedLog(
         };
       }
       const personId = randomUUID();
-      const data: PersonEnrolledV2 = {
+      const data: PersonEnrolledV3 = {
         personId,
         organisationId:
           organisations[Math.floor(Math.random() * Math.min(registered, KNOWN_ORGANISATIONS))],
@@ -131,14 +131,14 @@ export async function timeRebuild(
   open: OpenStore,
   onProgress: (applied: number, head: number) => void,
 ): Promise<RebuildMeasurement> {
-  await ensureProjection(open.pool, organisationDirectoryProjection);
+  await ensureProjection(open.pool, directoryProjection);
   let applySeconds = 0;
   let readSeconds = 0;
   const projection: Projection = {
-    ...organisationDirectoryProjection,
+    ...directoryProjection,
     async apply(db, schema, events) {
       const started = performance.now();
-      await organisationDirectoryProjection.apply(db, schema, events);
+      await directoryProjection.apply(db, schema, events);
       applySeconds += (performance.now() - started) / 1000;
     },
   };

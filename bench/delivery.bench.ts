@@ -299,7 +299,7 @@ async function main(): Promise<void> {
           ],
         ),
         `Log: ${rate(seed.organisations)} OrganisationRegistered, ` +
-          `${rate(seed.events - seed.organisations)} PersonEnrolled v2; ` +
+          `${rate(seed.events - seed.organisations)} PersonEnrolled v3; ` +
           `VACUUM ANALYZE of the log took ${vacuumSeconds.toFixed(1)} s before the reads.`,
         `Rebuild time: store.readAll ${share(rebuilt.readSeconds)}, projection apply ` +
           `${share(rebuilt.applySeconds)}, the rest (checkpoints, commits, head) ${share(other)}; ` +

@@ -60,6 +60,8 @@ async function setUpKafka() {
 
 /** PostgreSQL and Kafka start side by side; both are stopped again in global-teardown.mjs. */
 export default async function globalSetup() {
+  // Applications started by the tests log nothing unless asked (LOG_LEVEL=info npm test).
+  process.env.LOG_LEVEL ??= 'silent';
   const results = await Promise.allSettled([setUpPostgres(), setUpKafka()]);
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) {

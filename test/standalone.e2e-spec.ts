@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Test } from '@nestjs/testing';
 import { IsIn, IsString, Length, Matches } from 'class-validator';
 import request from 'supertest';
 import { OrganisationRegistered, type OrganisationKind } from '@soc/contracts';
 import { EventStore } from '@soc/event-store';
-import { configureHttp, validateEnv } from '@soc/platform';
-import { createTestDatabase, type TestDatabase } from '@soc/testing';
-import { StandaloneModule } from '../apps/standalone/src/standalone.module.js';
+import { Public } from '@soc/platform';
+import {
+  principal,
+  startTestApp,
+  type AuthenticatedAgent,
+  type TestApp,
+} from './support/test-app.js';
 
 class RegisterOrganisationBody {
   @Matches(/^[a-z][a-z0-9-]{1,62}$/)
@@ -24,6 +27,7 @@ class RegisterOrganisationBody {
 }
 
 /** A stand-in command route: exercises validation, problem details and conflicts end to end. */
+@Public()
 @ApiTags('probe')
 @Controller('probe/organisations')
 class ProbeController {
@@ -66,24 +70,17 @@ class ProbeController {
 }
 
 describe('standalone application (real PostgreSQL)', () => {
-  let db: TestDatabase;
+  let testApp: TestApp;
+  let db: TestApp['db'];
   let app: INestApplication;
+  let analyst: AuthenticatedAgent;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
-    const env = validateEnv({ LOG_LEVEL: 'silent', NODE_ENV: 'test' });
-    const moduleRef = await Test.createTestingModule({
-      imports: [StandaloneModule.forRoot(env, db.url)],
-      controllers: [ProbeController],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    configureHttp(app, { title: 'SOC partnership API', description: 'test', version: 'test' });
-    await app.init();
+    testApp = await startTestApp({ controllers: [ProbeController] });
+    ({ db, app } = testApp);
+    analyst = await testApp.as(principal('cleveland-police', ['analyst']));
   });
-  afterAll(async () => {
-    await app.close();
-    await db.drop();
-  });
+  afterAll(() => testApp.close());
 
   const http = () => request(app.getHttpServer());
   const organisation = () => ({
@@ -95,7 +92,11 @@ describe('standalone application (real PostgreSQL)', () => {
   it('applies the migrations at start on an empty database', async () => {
     const { rows } = await db.pool.query(`SELECT name FROM migrations`);
     expect(rows.map((r) => r.name)).toEqual(
-      expect.arrayContaining(['CreateEventStore1764000000000', 'CreateDelivery1764100000000']),
+      expect.arrayContaining([
+        'CreateEventStore1764000000000',
+        'CreateDelivery1764100000000',
+        'CreateSecurity1764200000000',
+      ]),
     );
   });
 
@@ -121,18 +122,18 @@ describe('standalone application (real PostgreSQL)', () => {
   it('feeds the directory view in process and lets a query wait for its own write', async () => {
     const sent = organisation();
     const { body } = await http().post('/probe/organisations').send(sent).expect(201);
-    const view = await http()
+    const view = await analyst
       .get(`/directory/organisations/${sent.id}`)
       .query({ minPosition: body.globalPosition })
       .expect(200);
     expect(view.body).toMatchObject({ organisationId: sent.id, name: sent.name, people: 0 });
     expect(view.body.globalPosition).toBe(body.globalPosition);
-    const list = await http().get('/directory/organisations').expect(200);
+    const list = await analyst.get('/directory/organisations').expect(200);
     expect(list.body.map((o: { organisationId: string }) => o.organisationId)).toContain(sent.id);
   });
 
   it('says clearly when a view did not reach the asked position in time', async () => {
-    const response = await http()
+    const response = await analyst
       .get('/directory/organisations')
       .query({ minPosition: 1_000_000, waitMs: 50 })
       .expect(503);
@@ -150,7 +151,7 @@ describe('standalone application (real PostgreSQL)', () => {
     [{ waitMs: 999_999 }],
     [{ colour: 'blue' }],
   ])('refuses a bad consistency request %j with 400', async (query) => {
-    await http().get('/directory/organisations').query(query).expect(400);
+    await analyst.get('/directory/organisations').query(query).expect(400);
   });
 
   it('exposes append and horizon metrics for Prometheus', async () => {

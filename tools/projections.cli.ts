@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { allEventContracts } from '@soc/contracts';
-import { organisationDirectoryProjection } from '@soc/directory';
+import { directoryProjection } from '@soc/directory';
 import { EventStore, EventTypeRegistry, GlobalLogSealer } from '@soc/event-store';
 import {
   ensureProjection,
@@ -13,7 +13,7 @@ import cliProgress from 'cli-progress';
 import pg from 'pg';
 
 /** Every projection the code knows: the ones `status` lists and the names the commands accept. */
-export const projections: readonly Projection[] = [organisationDirectoryProjection];
+export const projections: readonly Projection[] = [directoryProjection];
 
 const USAGE = `Usage: npm run projections -- <command>
 

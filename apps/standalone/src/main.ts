@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import {
   configureHttp,
+  corsOriginsOf,
   InvalidEnvironmentError,
   resolveDatabase,
   validateEnv,
@@ -22,6 +23,7 @@ async function bootstrap(): Promise<void> {
     description:
       'Multi-agency serious and organised crime partnership work: threats, plans, meetings, referrals, audit',
     version: process.env.npm_package_version ?? 'dev',
+    corsOrigins: corsOriginsOf(env),
   });
   app.enableShutdownHooks();
   await app.listen(env.PORT, env.HOST);

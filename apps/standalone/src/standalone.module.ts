@@ -1,10 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DirectoryModule, organisationDirectoryProjection } from '@soc/directory';
+import { DirectoryModule, directoryProjection } from '@soc/directory';
 import { EventStoreModule, eventStoreMigrations } from '@soc/event-store';
 import { DeliveryModule, deliveryMigrations } from '@soc/messaging';
-import { databaseOptions, type Env, PlatformModule } from '@soc/platform';
+import {
+  databaseOptions,
+  type Env,
+  IdempotencyModule,
+  PlatformModule,
+  platformMigrations,
+  RateLimitModule,
+} from '@soc/platform';
+import { SecurityModule, securityMigrations } from '@soc/security';
 
 /** Every context in one process, over one PostgreSQL. */
 @Module({})
@@ -20,7 +28,12 @@ export class StandaloneModule {
             url: databaseUrl,
             poolSize: env.DATABASE_POOL_SIZE,
             idleInTransactionTimeoutMs: env.IDLE_IN_TRANSACTION_TIMEOUT_MS,
-            migrations: [...eventStoreMigrations, ...deliveryMigrations],
+            migrations: [
+              ...eventStoreMigrations,
+              ...deliveryMigrations,
+              ...securityMigrations,
+              ...platformMigrations,
+            ],
           }),
         ),
         EventStoreModule.forRoot({
@@ -28,7 +41,7 @@ export class StandaloneModule {
           positionWaitMs: env.POSITION_WAIT_MS,
         }),
         DeliveryModule.forRoot({
-          projections: [organisationDirectoryProjection],
+          projections: [directoryProjection],
           kafka: env.KAFKA_BROKERS
             ? {
                 brokers: env.KAFKA_BROKERS.split(','),
@@ -39,6 +52,17 @@ export class StandaloneModule {
               }
             : undefined,
         }),
+        SecurityModule.forRoot({
+          dataDir: env.DATA_DIR,
+          oidcIssuerUrl: env.OIDC_ISSUER_URL,
+          audience: env.OIDC_AUDIENCE,
+          organisationClaim: env.OIDC_ORGANISATION_CLAIM,
+          rolesClaim: env.OIDC_ROLES_CLAIM,
+          masterKey: env.MASTER_KEY,
+        }),
+        // After security: the limit counts authenticated principals, not just addresses.
+        RateLimitModule.forRoot(env),
+        IdempotencyModule.forRoot(),
         DirectoryModule,
       ],
     };

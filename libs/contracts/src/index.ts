@@ -3,6 +3,7 @@ import type { EventContract } from './event-contract.js';
 
 export * from './event-contract.js';
 export * from './directory.events.js';
+export * from './personal-data.js';
 
 /** Every event type the system may append, across all contexts. */
 export const allEventContracts: readonly EventContract[] = [...directoryEvents];

@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
-import { DirectoryQueriesController } from './directory-queries.controller.js';
+import { DirectoryReads } from './directory-view/directory-reads.js';
+import { OrganisationsController } from './organisation/organisations.controller.js';
+import { PeopleCommands } from './person/people.commands.js';
+import { PeopleController } from './person/people.controller.js';
 
 /** The directory context: organisations and people. Its projection is registered with delivery. */
-@Module({ controllers: [DirectoryQueriesController] })
+@Module({
+  controllers: [OrganisationsController, PeopleController],
+  providers: [PeopleCommands, DirectoryReads],
+})
 export class DirectoryModule {}

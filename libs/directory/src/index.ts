@@ -1,3 +1,4 @@
-export * from './directory-queries.controller.js';
 export * from './directory.module.js';
-export * from './organisation-directory.projection.js';
+export { directoryProjection } from './directory-view/directory.projection.js';
+export { organisationDecider, organisationStream } from './organisation/organisation.js';
+export { personDecider, personStream, personSubject } from './person/person.js';

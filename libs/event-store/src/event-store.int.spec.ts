@@ -57,7 +57,7 @@ describe('EventStore (real PostgreSQL)', () => {
     const [first, second] = events;
     expect(first).toMatchObject({
       type: 'directory.PersonEnrolled',
-      schemaVersion: 2,
+      schemaVersion: 3,
       streamId: stream,
       streamType: 'person',
       actor,
@@ -266,7 +266,7 @@ describe('EventStore (real PostgreSQL)', () => {
     });
     const [event] = await store.readStream(stream);
     expect(event.storedSchemaVersion).toBe(1);
-    expect(event.schemaVersion).toBe(2);
+    expect(event.schemaVersion).toBe(3);
     expect(event.data).toEqual({
       personId: 'p9',
       organisationId: 'cleveland-police',

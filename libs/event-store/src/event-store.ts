@@ -167,6 +167,15 @@ export class EventStore {
     }
   }
 
+  /** Folds a stream into a decider's state: what a command shell reads before deciding. */
+  async load<TState, TEvent extends DomainEvent>(
+    streamId: string,
+    decider: Pick<Decider<TState, never, TEvent>, 'initialState' | 'evolve'>,
+  ): Promise<{ state: TState; version: number }> {
+    const history = await this.readStream(streamId);
+    return { state: fold(decider, history as unknown as TEvent[]), version: history.length };
+  }
+
   /**
    * Load, decide, append: folds the stream, runs the pure decision and appends what it produced
    * at the version it was loaded at, so a concurrent writer turns into a conflict, never a lost

@@ -6,11 +6,11 @@ describe('EventTypeRegistry', () => {
   const registry = new EventTypeRegistry(allEventContracts);
 
   it('knows the current version of declared types and refuses undeclared ones', () => {
-    expect(registry.currentVersion(PersonEnrolled.type)).toBe(2);
+    expect(registry.currentVersion(PersonEnrolled.type)).toBe(3);
     expect(() => registry.currentVersion('directory.PersonVanished')).toThrow(InvalidAppendError);
   });
 
-  it('upcasts a v1 person (one role) to v2 (a list of roles)', () => {
+  it('upcasts a v1 person (one role) through v2 (a list of roles) to v3 (a sealable name)', () => {
     const v1 = {
       personId: 'p1',
       organisationId: 'durham-constabulary',
@@ -18,7 +18,7 @@ describe('EventTypeRegistry', () => {
       role: 'lro',
     };
     expect(registry.upcast(PersonEnrolled.type, 1, v1)).toEqual({
-      schemaVersion: 2,
+      schemaVersion: 3,
       data: {
         personId: 'p1',
         organisationId: 'durham-constabulary',
@@ -29,8 +29,8 @@ describe('EventTypeRegistry', () => {
   });
 
   it('leaves current payloads untouched', () => {
-    const v2 = { personId: 'p1', organisationId: 'x', displayName: 'X', roles: ['auditor'] };
-    expect(registry.upcast(PersonEnrolled.type, 2, v2)).toEqual({ schemaVersion: 2, data: v2 });
+    const v3 = { personId: 'p1', organisationId: 'x', displayName: 'X', roles: ['auditor'] };
+    expect(registry.upcast(PersonEnrolled.type, 3, v3)).toEqual({ schemaVersion: 3, data: v3 });
   });
 
   it('chains upcasters across several versions', () => {

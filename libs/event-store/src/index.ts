@@ -10,3 +10,5 @@ export * from './stream-id.js';
 export { canonicalJson } from './canonical-json.js';
 export { eventStoreMigrations } from './migrations/index.js';
 export * from './leader-lease.js';
+export * from './domain-errors.js';
+export * from './command-result.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { allEventContracts } from '@soc/contracts';
-import { organisationDirectoryProjection } from '@soc/directory';
+import { directoryProjection } from '@soc/directory';
 import { EventTypeRegistry, type EventStore, type GlobalLogSealer } from '@soc/event-store';
 import {
   appendMetadata,
@@ -25,13 +25,13 @@ import {
 /** The directory projection, except that it fails on organisations named "poison..." while `poisoned` holds. */
 function poisonable(state: { poisoned: boolean }): Projection {
   return {
-    ...organisationDirectoryProjection,
+    ...directoryProjection,
     async apply(db, schema, events) {
       const bad = events.find((e) =>
         String((e.data as { name?: string }).name).startsWith('poison'),
       );
       if (bad && state.poisoned) throw new Error(`cannot project ${bad.eventId}`);
-      await organisationDirectoryProjection.apply(db, schema, events);
+      await directoryProjection.apply(db, schema, events);
     },
   };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { allEventContracts } from '@soc/contracts';
-import { organisationDirectoryProjection } from '@soc/directory';
+import { directoryProjection } from '@soc/directory';
 import { EventTypeRegistry, type EventStore, type GlobalLogSealer } from '@soc/event-store';
 import {
   appendMetadata,
@@ -88,7 +88,7 @@ describe('delivery over Kafka (real broker, real PostgreSQL)', () => {
   let kafka: Kafka;
   const prefix = `t${randomBytes(4).toString('hex')}`;
   const topics = allTopics(prefix);
-  const projection = organisationDirectoryProjection;
+  const projection = directoryProjection;
   const registry = new EventTypeRegistry(allEventContracts);
   const subscribed = topicsOf(projection.handles, prefix);
 

@@ -1,2 +1,14 @@
-export * from './principal.js';
+export * from './access-log/personal-data-access-log.js';
+export * from './authentication/index.js';
+export * from './errors.js';
+export * from './http/command-metadata.js';
+export * from './http/security.decorators.js';
+export * from './http/security.guard.js';
 export { securityMigrations } from './migrations/index.js';
+export * from './personal-data/index.js';
+export * from './policy/access-policy.js';
+export * from './policy/enforce.js';
+export * from './policy/permissions.js';
+export * from './principal.js';
+export * from './scoped-reads/scoped-reader.js';
+export * from './security.module.js';

@@ -9,6 +9,8 @@ import {
   GlobalLogSealer,
 } from '@soc/event-store';
 import { deliveryMigrations } from '@soc/messaging';
+import { platformMigrations } from '@soc/platform';
+import { securityMigrations } from '@soc/security';
 
 /** Set by the jest global setup: a server the tests may create databases on. */
 export function testServerUrl(): string {
@@ -63,7 +65,12 @@ export async function createTestDatabase({
     const migrations = new DataSource({
       type: 'postgres',
       url,
-      migrations: [...eventStoreMigrations, ...deliveryMigrations],
+      migrations: [
+        ...eventStoreMigrations,
+        ...deliveryMigrations,
+        ...securityMigrations,
+        ...platformMigrations,
+      ],
       logging: false,
     });
     await migrations.initialize();

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { checkProjectionName, type Projection } from './projection.js';
+import { checkProjectionName, type Projection, READ_MODEL_ROLE } from './projection.js';
 
 export interface Generation {
   projection: string;
@@ -27,6 +27,7 @@ export async function createGeneration(
   await db.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
   await db.query(`CREATE SCHEMA ${quote(schema)}`);
   await projection.createTables(db, schema);
+  await protectTables(db, projection, schema);
   await db.query(
     `INSERT INTO delivery.projection_generations (projection, generation, schema_name, status)
      VALUES ($1, $2, $3, 'building')
@@ -34,6 +35,22 @@ export async function createGeneration(
     [name, generation, schema],
   );
   return { projection: name, generation, schema };
+}
+
+/** Row-level security on every table queries may read: the projection's policy or no rows. */
+async function protectTables(db: PoolClient, projection: Projection, schema: string) {
+  await db.query(`GRANT USAGE ON SCHEMA ${quote(schema)} TO ${READ_MODEL_ROLE}`);
+  for (const table of projection.tables) {
+    const name = `${quote(schema)}.${quote(table)}`;
+    await db.query(`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY`);
+    await db.query(`GRANT SELECT ON ${name} TO ${READ_MODEL_ROLE}`);
+    const policy = projection.readPolicies[table];
+    if (policy) {
+      await db.query(
+        `CREATE POLICY read_scope ON ${name} FOR SELECT TO ${READ_MODEL_ROLE} USING (${policy})`,
+      );
+    }
+  }
 }
 
 /**
@@ -46,11 +63,15 @@ export async function activateGeneration(
   next: Generation,
 ): Promise<void> {
   await db.query(`CREATE SCHEMA IF NOT EXISTS ${quote(projection.name)}`);
+  await db.query(`GRANT USAGE ON SCHEMA ${quote(projection.name)} TO ${READ_MODEL_ROLE}`);
   for (const table of projection.tables) {
     await db.query(`DROP VIEW IF EXISTS ${quote(projection.name)}.${quote(table)}`);
     await db.query(
       `CREATE VIEW ${quote(projection.name)}.${quote(table)} WITH (security_invoker = true)
          AS SELECT * FROM ${quote(next.schema)}.${quote(table)}`,
+    );
+    await db.query(
+      `GRANT SELECT ON ${quote(projection.name)}.${quote(table)} TO ${READ_MODEL_ROLE}`,
     );
   }
   await db.query(

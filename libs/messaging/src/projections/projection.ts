@@ -16,6 +16,13 @@ export interface Projection {
   readonly handles: readonly string[];
   /** Tables queries may read, exposed as views in the schema `<name>`. */
   readonly tables: readonly string[];
+  /**
+   * Row-level security: for each table, a SQL condition over its row that says whether the
+   * caller may see it. Queries run as the role `soc_reader` with the caller's scope set
+   * (`security.caller_organisation()`, `security.caller_has_role('auditor')`); `'true'` for rows
+   * every caller may see. A table without a policy shows no rows at all.
+   */
+  readonly readPolicies: Readonly<Record<string, string>>;
   /** Creates the projection's tables in an empty schema. */
   createTables(db: PoolClient, schema: string): Promise<void>;
   /**
@@ -25,6 +32,9 @@ export interface Projection {
    */
   apply(db: PoolClient, schema: string, events: readonly RecordedEvent[]): Promise<void>;
 }
+
+/** The database role read-model queries run as; row-level security applies to it. */
+export const READ_MODEL_ROLE = 'soc_reader';
 
 const PROJECTION_NAME = /^[a-z][a-z0-9_]{0,40}$/;
 

@@ -12,6 +12,10 @@ import {
   type ValidationError,
 } from 'class-validator';
 
+/** scheme://host[:port], nothing after: the form a browser sends in its Origin header. */
+const ORIGIN = String.raw`https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?`;
+const ORIGIN_LIST = new RegExp(`^\\s*${ORIGIN}\\s*(,\\s*${ORIGIN}\\s*)*$`);
+
 /** Every setting the system reads, from environment variables, checked once at start-up. */
 export class Env {
   @IsIn(['development', 'production', 'test'])
@@ -97,6 +101,59 @@ export class Env {
   @Min(1)
   @Max(10)
   KAFKA_REPLICATION_FACTOR?: number;
+
+  /** Requests one principal (or one address, unauthenticated) may make per minute. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Requests one principal (or one address) may make within any one second. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RATE_LIMIT_BURST_PER_SECOND = 50;
+
+  /** Browser origins allowed to call the API (comma-separated, exact). Unset: no cross-origin calls. */
+  @IsOptional()
+  @Matches(ORIGIN_LIST, {
+    message: 'CORS_ORIGINS must be origins like https://app.example.org, comma-separated',
+  })
+  CORS_ORIGINS?: string;
+
+  /** An OIDC issuer (its discovery document gives the signing keys); unset: the local development issuer. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER_URL must be an http(s) URL' })
+  OIDC_ISSUER_URL?: string;
+
+  /** The audience (`aud`) tokens must be issued for. */
+  @Matches(/^\S{1,200}$/, { message: 'OIDC_AUDIENCE must be a non-empty word' })
+  OIDC_AUDIENCE = 'soc-partnership';
+
+  /** The claim naming the caller's organisation (a directory id). */
+  @Matches(/^[\w.:/-]{1,100}$/, { message: 'OIDC_ORGANISATION_CLAIM must be a claim name' })
+  OIDC_ORGANISATION_CLAIM = 'org';
+
+  /** The claim listing the caller's roles. */
+  @Matches(/^[\w.:/-]{1,100}$/, { message: 'OIDC_ROLES_CLAIM must be a claim name' })
+  OIDC_ROLES_CLAIM = 'roles';
+
+  /** Base64 of 32 random bytes wrapping every data subject's key; unset: a development key under DATA_DIR. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
+    message: 'MASTER_KEY must be 32 bytes in base64 (44 characters)',
+  })
+  MASTER_KEY?: string;
+}
+
+/** The origins listed in CORS_ORIGINS, as browsers send them (lower case), for `HttpSettings.corsOrigins`. */
+export function corsOriginsOf(env: Pick<Env, 'CORS_ORIGINS'>): string[] {
+  return (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim().toLowerCase())
+    .filter((origin) => origin !== '');
 }
 
 export class InvalidEnvironmentError extends Error {

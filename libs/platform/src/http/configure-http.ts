@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { corsOptions, securityHeaders } from './security-headers.js';
 import { validationPipe } from './validation.js';
 
 export interface HttpSettings {
@@ -9,9 +10,14 @@ export interface HttpSettings {
   readonly description: string;
   readonly version: string;
   readonly bodyLimit?: string;
+  /** Browser origins allowed to call the API (see `corsOriginsOf`); none: no CORS headers at all. */
+  readonly corsOrigins?: readonly string[];
 }
 
-/** The HTTP conventions every deployable shares: limits, validation, problem details, OpenAPI at /docs. */
+/**
+ * The HTTP conventions every deployable shares: security headers, CORS, limits, validation,
+ * problem details, OpenAPI at /docs.
+ */
 export function configureHttp(app: INestApplication, settings: HttpSettings): void {
   const express = app as NestExpressApplication;
   express.useBodyParser('json', {
@@ -19,6 +25,8 @@ export function configureHttp(app: INestApplication, settings: HttpSettings): vo
     type: ['application/json', 'application/*+json'],
   });
   express.disable('x-powered-by');
+  express.use(securityHeaders());
+  if (settings.corsOrigins?.length) app.enableCors(corsOptions(settings.corsOrigins));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

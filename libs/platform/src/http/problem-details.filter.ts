@@ -48,7 +48,24 @@ export class ValidationProblem extends HttpException {
   }
 }
 
+/**
+ * An error the HTTP layer raises itself, rendered as `/problems/<code>`; `headers` go on the
+ * answer (e.g. `Retry-After`) and stay out of the document.
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 const PROBLEM_BASE = '/problems/';
+const NOT_EXTENSIONS = ['status', 'code', 'name', 'message', 'stack', 'headers'];
 
 const titles: Record<number, string> = {
   400: 'Bad request',
@@ -77,9 +94,7 @@ export function toProblem(error: unknown, instance?: string): ProblemDocument {
   }
   if (hasStatus(error)) {
     const extensions = Object.fromEntries(
-      Object.entries(error).filter(
-        ([key]) => !['status', 'code', 'name', 'message', 'stack'].includes(key),
-      ),
+      Object.entries(error).filter(([key]) => !NOT_EXTENSIONS.includes(key)),
     );
     return {
       ...extensions,
@@ -108,6 +123,12 @@ export function toProblem(error: unknown, instance?: string): ProblemDocument {
   };
 }
 
+/** Headers an error asks for; those already set on the response (CORS, rate limits) are kept. */
+function headersOf(error: unknown): [string, string][] {
+  const headers = error instanceof HttpProblem ? error.headers : {};
+  return Object.entries(headers);
+}
+
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemDetailsFilter.name);
@@ -118,6 +139,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const problem = toProblem(error, request.originalUrl);
     if (problem.status >= 500) this.logger.error(error);
+    for (const [name, value] of headersOf(error)) response.setHeader(name, value);
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }

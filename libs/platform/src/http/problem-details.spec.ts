@@ -1,5 +1,5 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
-import { toProblem, ValidationProblem } from './problem-details.filter.js';
+import { HttpProblem, toProblem, ValidationProblem } from './problem-details.filter.js';
 
 class StaleVersion extends Error {
   readonly status = 409;
@@ -44,5 +44,19 @@ describe('toProblem (RFC 9457)', () => {
     const problem = toProblem(new Error('password=secret at db.internal:5432'));
     expect(problem.status).toBe(500);
     expect(JSON.stringify(problem)).not.toMatch(/secret|db\.internal/);
+  });
+
+  it('renders an HTTP-layer problem by its code, leaving its headers out of the document', () => {
+    const problem = toProblem(
+      new HttpProblem(429, 'rate-limited', 'Too many requests', { 'Retry-After': '3' }),
+      '/threats',
+    );
+    expect(problem).toEqual({
+      type: '/problems/rate-limited',
+      title: 'Too many requests',
+      status: 429,
+      detail: 'Too many requests',
+      instance: '/threats',
+    });
   });
 });

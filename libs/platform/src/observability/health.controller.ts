@@ -1,3 +1,4 @@
+import { Public } from '../http/public-route.js';
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
@@ -6,11 +7,14 @@ import {
   type HealthIndicatorFunction,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { SkipRateLimit } from '../http/rate-limit/rate-limit.js';
 
 /** Further checks other modules add to /health (e.g. event delivery). */
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 
 @ApiTags('operations')
+@Public()
+@SkipRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(

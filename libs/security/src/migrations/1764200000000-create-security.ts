@@ -21,7 +21,11 @@ export class CreateSecurity1764200000000 implements MigrationInterface {
         erased_by_person_id       text,
         erased_by_organisation_id text,
         erasure_reason            text,
-        CHECK ((wrapped_key IS NULL) = (erased_at IS NOT NULL))
+        CHECK ((wrapped_key IS NULL) = (erased_at IS NOT NULL)),
+        CHECK (erased_at IS NULL OR (erased_by_person_id IS NOT NULL
+               AND erased_by_organisation_id IS NOT NULL AND erasure_reason IS NOT NULL)),
+        CHECK (length(subject_id) <= 200 AND subject_id ~ '^[a-z][a-z0-9-]{0,62}:[A-Za-z0-9][A-Za-z0-9._-]*$'),
+        CHECK (wrapped_key IS NULL OR octet_length(wrapped_key) = 60)
       )`);
     await db.query(`
       CREATE TABLE security.personal_data_access_log (
@@ -53,6 +57,23 @@ export class CreateSecurity1764200000000 implements MigrationInterface {
         RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
           USING ERRCODE = 'insufficient_privilege';
       END $$`);
+    // An erasure is for good: a tombstone never gets a key back and is never removed.
+    await db.query(`
+      CREATE FUNCTION security.keep_erasures() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'UPDATE' AND OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL
+           AND NEW.subject_id = OLD.subject_id AND NEW.created_at = OLD.created_at THEN
+          RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'subject keys are only created and erased: % refused', TG_OP
+          USING ERRCODE = 'insufficient_privilege';
+      END $$`);
+    await db.query(`
+      CREATE TRIGGER subject_keys_erase_only BEFORE UPDATE OR DELETE ON security.subject_keys
+        FOR EACH ROW EXECUTE FUNCTION security.keep_erasures()`);
+    await db.query(`
+      CREATE TRIGGER subject_keys_no_truncate BEFORE TRUNCATE ON security.subject_keys
+        FOR EACH STATEMENT EXECUTE FUNCTION security.refuse_change()`);
     await db.query(`
       CREATE TRIGGER personal_data_access_log_append_only
         BEFORE UPDATE OR DELETE ON security.personal_data_access_log
@@ -78,6 +99,16 @@ export class CreateSecurity1764200000000 implements MigrationInterface {
         END IF;
       EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
       END $$`);
+    // Row-level security policies of the read models call these with the caller's scope.
+    await db.query(`
+      CREATE FUNCTION security.caller_organisation() RETURNS text LANGUAGE sql STABLE AS $$
+        SELECT nullif(current_setting('soc.organisation_id', true), '')
+      $$`);
+    await db.query(`
+      CREATE FUNCTION security.caller_has_role(role text) RETURNS boolean LANGUAGE sql STABLE AS $$
+        SELECT role = ANY (string_to_array(coalesce(current_setting('soc.roles', true), ''), ','))
+      $$`);
+    await db.query(`GRANT USAGE ON SCHEMA security TO soc_reader`);
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -1,0 +1,124 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ORGANISATION_KINDS, type OrganisationKind } from '@soc/contracts';
+import { ROLES, type Role } from '@soc/security';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+
+const SLUG = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+const SLUG_MESSAGE = '$property must be 2-63 lower-case letters, digits, ".", "_" or "-"';
+
+export class OrganisationIdParam {
+  @ApiProperty({ example: 'cleveland-police' })
+  @Matches(SLUG, { message: SLUG_MESSAGE })
+  organisationId!: string;
+}
+
+export class PersonIdParam {
+  @ApiProperty({ example: 'cleveland-lro-1' })
+  @Matches(SLUG, { message: SLUG_MESSAGE })
+  personId!: string;
+}
+
+export class RegisterOrganisationBody {
+  @ApiProperty({ example: 'hartlepool-childrens-services' })
+  @Matches(SLUG, { message: SLUG_MESSAGE })
+  organisationId!: string;
+
+  @ApiProperty({ example: "Hartlepool Borough Council Children's Services" })
+  @IsString()
+  @Length(2, 200)
+  name!: string;
+
+  @ApiProperty({ enum: ORGANISATION_KINDS, example: 'statutory-partner' })
+  @IsIn(ORGANISATION_KINDS)
+  kind!: OrganisationKind;
+}
+
+class RolesBody {
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['lro', 'meeting-chair'] })
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(ROLES.length)
+  @IsIn(ROLES, { each: true })
+  roles!: Role[];
+}
+
+export class EnrolPersonBody extends RolesBody {
+  @ApiProperty({ example: 'cleveland-lro-1' })
+  @Matches(SLUG, { message: SLUG_MESSAGE })
+  personId!: string;
+
+  @ApiProperty({
+    example: 'DI Sam Carter',
+    description: 'Personal data: sealed under the person’s key',
+  })
+  @IsString()
+  @Length(1, 200)
+  displayName!: string;
+}
+
+export class ChangeRolesBody extends RolesBody {}
+
+export class ErasePersonBody {
+  @ApiProperty({ example: 'Left the force; retention period ended (MoPI review 2026-11)' })
+  @IsString()
+  @Length(5, 500)
+  reason!: string;
+}
+
+/** Read-your-writes: ask to see at least the position a command answered with. */
+export class ConsistencyQuery {
+  @ApiPropertyOptional({
+    description:
+      'Wait until the view has applied this global position (from a command answer); 503 if it has not in time',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  minPosition?: number;
+
+  @ApiPropertyOptional({ description: 'How long to wait for minPosition, in ms', default: 5000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(30_000)
+  waitMs?: number;
+}
+
+export class OrganisationView {
+  @ApiProperty({ example: 'cleveland-police' }) organisationId!: string;
+  @ApiProperty({ example: 'Cleveland Police' }) name!: string;
+  @ApiProperty({ enum: ORGANISATION_KINDS }) kind!: string;
+  @ApiProperty({ description: 'People enrolled' }) people!: number;
+  @ApiProperty({ description: 'Global position of the newest event applied to this row' })
+  globalPosition!: number;
+}
+
+export class PersonView {
+  @ApiProperty({ example: 'cleveland-lro-1' }) personId!: string;
+  @ApiProperty({ example: 'cleveland-police' }) organisationId!: string;
+  @ApiProperty({
+    example: 'DI Sam Carter',
+    nullable: true,
+    type: String,
+    description: 'null once the person’s personal data has been erased',
+  })
+  displayName!: string | null;
+  @ApiProperty({ description: 'Whether the personal data was erased' }) erased!: boolean;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles!: string[];
+  @ApiProperty() globalPosition!: number;
+}

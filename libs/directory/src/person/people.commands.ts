@@ -1,0 +1,137 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AlreadyExistsError,
+  type CommandResult,
+  EVENT_STORE_POOL,
+  EventStore,
+  NotFoundError,
+  toCommandResult,
+} from '@soc/event-store';
+import {
+  type AccessContext,
+  commandMetadata,
+  enforce,
+  PersonalDataAccessLog,
+  PersonalDataCipher,
+  type Role,
+  SubjectKeyStore,
+} from '@soc/security';
+import type { Pool } from 'pg';
+import { organisationDecider, organisationStream } from '../organisation/organisation.js';
+import {
+  type Person,
+  personDecider,
+  type PersonCommand,
+  personStream,
+  personSubject,
+} from './person.js';
+
+/** The shell around the person decider: loads, checks the caller's right, seals, appends. */
+@Injectable()
+export class PeopleCommands {
+  constructor(
+    private readonly store: EventStore,
+    private readonly cipher: PersonalDataCipher,
+    private readonly keys: SubjectKeyStore,
+    private readonly accessLog: PersonalDataAccessLog,
+    @Inject(EVENT_STORE_POOL) private readonly pool: Pool,
+  ) {}
+
+  async enrol(
+    access: AccessContext,
+    organisationId: string,
+    body: { personId: string; displayName: string; roles: Role[] },
+  ): Promise<CommandResult> {
+    enforce(
+      access.principal,
+      'person:enrol',
+      { type: 'organisation', id: organisationId, ownerOrganisationId: organisationId },
+      { existenceIsPublic: true },
+    );
+    const { state: organisation } = await this.store.load(
+      organisationStream(organisationId),
+      organisationDecider,
+    );
+    if (organisation.status !== 'registered') {
+      throw new NotFoundError(`No organisation ${organisationId}`);
+    }
+    const { state: person } = await this.store.load(personStream(body.personId), personDecider);
+    if (person.status !== 'none') {
+      throw new AlreadyExistsError(`Person ${body.personId} is already enrolled`);
+    }
+    const displayName = await this.cipher.seal(personSubject(body.personId), body.displayName);
+    return this.run(access, body.personId, {
+      kind: 'enrol',
+      personId: body.personId,
+      organisationId,
+      displayName,
+      roles: body.roles,
+    });
+  }
+
+  async changeRoles(
+    access: AccessContext,
+    personId: string,
+    roles: Role[],
+  ): Promise<CommandResult> {
+    await this.authorise(access, personId, 'person:change-roles');
+    return this.run(access, personId, { kind: 'change-roles', personId, roles });
+  }
+
+  /** Appends the erasure, then destroys the key; a retry finds the event and destroys it again. */
+  async erase(access: AccessContext, personId: string, reason: string): Promise<CommandResult> {
+    await this.authorise(access, personId, 'person:erase');
+    const subjectId = personSubject(personId);
+    const result = await this.run(access, personId, { kind: 'erase', personId, subjectId, reason });
+    await this.keys.erase(subjectId, { ...access.principal, reason });
+    const db = await this.pool.connect();
+    try {
+      await this.accessLog.record(
+        db,
+        access,
+        [
+          {
+            operation: 'erasure',
+            recordType: 'person',
+            recordId: personId,
+            subjectIds: [subjectId],
+            disclosedTo: null,
+          },
+        ],
+        reason,
+      );
+    } finally {
+      db.release();
+    }
+    return result;
+  }
+
+  private async authorise(
+    access: AccessContext,
+    personId: string,
+    permission: 'person:change-roles' | 'person:erase',
+  ): Promise<Person> {
+    const { state: person } = await this.store.load(personStream(personId), personDecider);
+    if (person.status === 'none') throw new NotFoundError(`No person ${personId}`);
+    enforce(access.principal, permission, {
+      type: 'person',
+      id: personId,
+      ownerOrganisationId: person.organisationId,
+    });
+    return person;
+  }
+
+  private async run(
+    access: AccessContext,
+    personId: string,
+    command: PersonCommand,
+  ): Promise<CommandResult> {
+    const result = await this.store.handle(
+      personStream(personId),
+      personDecider,
+      command,
+      commandMetadata(access),
+    );
+    return toCommandResult(result);
+  }
+}

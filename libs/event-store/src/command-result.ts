@@ -1,0 +1,22 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { AppendResult } from './event-store.js';
+
+/** What every command answers: where the stream is now, and the position to wait for on reads. */
+export class CommandResult {
+  @ApiProperty({ example: 'person:durham-lro-1' }) streamId!: string;
+  @ApiProperty({ example: 2, description: 'Version of the stream after the command' })
+  streamVersion!: number;
+  @ApiProperty({
+    example: 1042,
+    nullable: true,
+    type: Number,
+    description: 'Global position of the last event; pass it as minPosition to read your write',
+  })
+  globalPosition!: number | null;
+}
+
+export const toCommandResult = (result: AppendResult): CommandResult => ({
+  streamId: result.streamId,
+  streamVersion: result.streamVersion,
+  globalPosition: result.globalPosition,
+});

@@ -1,0 +1,34 @@
+/**
+ * Refusals a decider raises. Each carries the HTTP status the API answers with; the problem
+ * details filter renders them. Outcomes the business cares about are events, not errors.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The command does not apply to the record in its current state. */
+export class InvalidTransitionError extends DomainError {
+  readonly status = 409;
+  readonly code = 'invalid-transition';
+}
+
+export class AlreadyExistsError extends DomainError {
+  readonly status = 409;
+  readonly code = 'already-exists';
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+  readonly code = 'not-found';
+}
+
+/** Well-formed but against a business rule (a due date before the plan began...). */
+export class RuleViolationError extends DomainError {
+  readonly status = 422;
+  readonly code = 'rule-violation';
+}

@@ -1,0 +1,138 @@
+import {
+  type CanActivate,
+  Controller,
+  type ExecutionContext,
+  Get,
+  Injectable,
+  Module,
+  Post,
+} from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Test } from '@nestjs/testing';
+import type { Request } from 'express';
+import request from 'supertest';
+import { validateEnv } from '../../config/env.js';
+import { HealthController } from '../../observability/health.controller.js';
+import { MetricsController } from '../../observability/metrics.controller.js';
+import { configureHttp } from '../configure-http.js';
+import type { RequestWithPrincipal } from '../principal.js';
+import { RateLimitModule } from './rate-limit.js';
+
+@Controller('probe')
+class ProbeController {
+  @Get('a')
+  a() {
+    return { route: 'a' };
+  }
+
+  @Post('b')
+  b() {
+    return { route: 'b' };
+  }
+}
+
+/** Stands in for the authentication guard: the principal comes from a test header. */
+@Injectable()
+class TestPrincipalGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<Request & RequestWithPrincipal>();
+    const caller = req.headers['x-test-principal'];
+    if (typeof caller === 'string') {
+      const [personId, organisationId] = caller.split('@');
+      req.principal = { personId, organisationId };
+    }
+    return true;
+  }
+}
+
+/** Imported before the rate limits, as the security module is: its guard runs first. */
+@Module({ providers: [{ provide: APP_GUARD, useClass: TestPrincipalGuard }] })
+class TestAuthenticationModule {}
+
+async function appWithLimits(env: Record<string, string>): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [TestAuthenticationModule, RateLimitModule.forRoot(validateEnv(env))],
+    controllers: [ProbeController, HealthController, MetricsController],
+    providers: [
+      { provide: HealthCheckService, useValue: { check: async () => ({ status: 'ok' }) } },
+      { provide: TypeOrmHealthIndicator, useValue: {} },
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  configureHttp(app, { title: 'test', description: 'test', version: 'test' });
+  await app.init();
+  return app;
+}
+
+describe('rate limits per principal (over HTTP)', () => {
+  let app: INestApplication;
+  const as = (principal: string) => ({
+    get: () => request(app.getHttpServer()).get('/probe/a').set('x-test-principal', principal),
+    post: () => request(app.getHttpServer()).post('/probe/b').set('x-test-principal', principal),
+  });
+
+  describe('per minute', () => {
+    beforeAll(async () => {
+      app = await appWithLimits({ RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_BURST_PER_SECOND: '100' });
+    });
+    afterAll(() => app.close());
+
+    it('answers 429 with Retry-After past the limit, counting every route', async () => {
+      const alice = as('alice@nersou');
+      for (let i = 0; i < 3; i++) await alice.get().expect(200);
+      for (let i = 0; i < 2; i++) await alice.post().expect(201);
+      const refused = await alice.get().expect(429);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(55);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(refused.body).toMatchObject({
+        type: '/problems/rate-limited',
+        status: 429,
+        title: 'Too many requests',
+        instance: '/probe/a',
+      });
+      expect(refused.body).not.toHaveProperty('headers');
+      await alice.post().expect(429);
+    });
+
+    it('lets another principal through meanwhile, also from the same address', async () => {
+      await as('bob@hmrc').get().expect(200);
+      await as('alice@hmrc').get().expect(200);
+    });
+
+    it('limits unauthenticated callers by address', async () => {
+      const anonymous = () => request(app.getHttpServer()).get('/probe/a');
+      for (let i = 0; i < 5; i++) await anonymous().expect(200);
+      await anonymous().expect(429).expect('retry-after', /^\d+$/);
+      await as('carol@nersou').get().expect(200);
+    });
+
+    it('never limits /health and /metrics', async () => {
+      for (let i = 0; i < 8; i++) {
+        await request(app.getHttpServer()).get('/health').expect(200);
+        await request(app.getHttpServer()).get('/metrics').expect(200);
+      }
+    });
+  });
+
+  describe('per second', () => {
+    beforeAll(async () => {
+      app = await appWithLimits({
+        RATE_LIMIT_PER_MINUTE: '1000',
+        RATE_LIMIT_BURST_PER_SECOND: '3',
+      });
+    });
+    afterAll(() => app.close());
+
+    it('refuses a burst with Retry-After: 1, and lets the principal in again a second later', async () => {
+      const dave = as('dave@nersou');
+      const answers = await Promise.all(Array.from({ length: 6 }, () => dave.get()));
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 429, 429, 429]);
+      expect(answers.find((a) => a.status === 429)?.headers['retry-after']).toBe('1');
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await dave.get().expect(200);
+    });
+  });
+});

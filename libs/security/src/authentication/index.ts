@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './local-issuer.js';
+export * from './token-verifier.js';

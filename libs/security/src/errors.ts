@@ -1,0 +1,62 @@
+/** Errors the security layer raises; each carries the HTTP status the API answers with. */
+export abstract class SecurityError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The caller may know the record exists but may not do this with it. */
+export class AccessDeniedError extends SecurityError {
+  readonly status = 403;
+  readonly code = 'access-denied';
+}
+
+/**
+ * The caller may not read the record, but its owner allows signposting: the answer names the
+ * organisation that holds it, so the caller can ask for access.
+ */
+export class SignpostedRecordError extends SecurityError {
+  readonly status = 403;
+  readonly code = 'signposted';
+  constructor(
+    readonly recordType: string,
+    readonly recordId: string,
+    readonly holderOrganisationId: string,
+  ) {
+    super(
+      `This ${recordType} exists but is not shared with your organisation; ask ${holderOrganisationId} for access`,
+    );
+  }
+}
+
+/** Said for records that do not exist and for records the caller may not learn exist alike. */
+export class RecordNotFoundError extends SecurityError {
+  readonly status = 404;
+  readonly code = 'not-found';
+  constructor(recordType: string, recordId: string) {
+    super(`No ${recordType} ${recordId}`);
+  }
+}
+
+/** A read of personal data without a stated purpose (Data Protection Act 2018, s. 62). */
+export class PurposeRequiredError extends SecurityError {
+  readonly status = 400;
+  readonly code = 'purpose-required';
+  constructor() {
+    super(
+      'This request discloses personal data: state why in the X-Purpose header (3 to 500 characters)',
+    );
+  }
+}
+
+/** Authentication failed; the answer says no more than that. */
+export class UnauthenticatedError extends SecurityError {
+  readonly status = 401;
+  readonly code = 'unauthenticated';
+  constructor() {
+    super('Invalid or missing bearer token');
+  }
+}

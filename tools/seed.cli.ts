@@ -1,0 +1,138 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { allEventContracts } from '@soc/contracts';
+import {
+  organisationDecider,
+  organisationStream,
+  personDecider,
+  personStream,
+  personSubject,
+} from '@soc/directory';
+import {
+  AlreadyExistsError,
+  EventStore,
+  EventTypeRegistry,
+  eventStoreMigrations,
+  GlobalLogSealer,
+} from '@soc/event-store';
+import { deliveryMigrations } from '@soc/messaging';
+import {
+  InvalidEnvironmentError,
+  platformMigrations,
+  resolveDatabase,
+  validateEnv,
+} from '@soc/platform';
+import {
+  loadOrCreateDevelopmentMasterKey,
+  parseMasterKey,
+  PersonalDataCipher,
+  securityMigrations,
+  SubjectKeyStore,
+} from '@soc/security';
+import cliProgress from 'cli-progress';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { NORTH_EAST_ORGANISATIONS, northEastPeople } from './north-east-region.js';
+
+/** The directory's own administrator: who the seed's events say acted. */
+const SEED_ACTOR = { personId: 'seed', organisationId: 'nersou' };
+
+async function migrate(url: string): Promise<void> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    migrations: [
+      ...eventStoreMigrations,
+      ...deliveryMigrations,
+      ...securityMigrations,
+      ...platformMigrations,
+    ],
+    logging: false,
+  });
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  await dataSource.destroy();
+}
+
+/** Appends unless the stream already holds the record: the seed can run again safely. */
+async function once(append: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await append();
+    return true;
+  } catch (error) {
+    if (error instanceof AlreadyExistsError) return false;
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const env = validateEnv(process.env);
+  const database = await resolveDatabase(env);
+  const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+  const sealer = new GlobalLogSealer(pool);
+  try {
+    await migrate(database.url);
+    sealer.start();
+    const store = new EventStore(pool, new EventTypeRegistry(allEventContracts), sealer);
+    const masterKey = env.MASTER_KEY
+      ? parseMasterKey(env.MASTER_KEY)
+      : await loadOrCreateDevelopmentMasterKey(env.DATA_DIR);
+    const cipher = new PersonalDataCipher(new SubjectKeyStore(pool, masterKey));
+    const people = northEastPeople();
+    const metadata = () => ({ actor: SEED_ACTOR, correlationId: randomUUID() });
+
+    const bar = new cliProgress.SingleBar(
+      { format: 'seeding {bar} {value}/{total} records | {eta_formatted} left', hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(NORTH_EAST_ORGANISATIONS.length + people.length, 0);
+    let added = 0;
+    for (const organisation of NORTH_EAST_ORGANISATIONS) {
+      const stream = organisationStream(organisation.organisationId);
+      if (await once(() => store.handle(stream, organisationDecider, organisation, metadata())))
+        added++;
+      bar.increment();
+    }
+    for (const person of people) {
+      const { state } = await store.load(personStream(person.personId), personDecider);
+      if (state.status === 'none') {
+        const displayName = await cipher.seal(personSubject(person.personId), person.displayName);
+        const command = {
+          kind: 'enrol' as const,
+          ...person,
+          displayName,
+          roles: [...person.roles],
+        };
+        await store.handle(personStream(person.personId), personDecider, command, metadata());
+        added++;
+      }
+      bar.increment();
+    }
+    bar.stop();
+    console.log(
+      `North-east region: ${NORTH_EAST_ORGANISATIONS.length} organisations and ${people.length} people ` +
+        `(${added} new records). Sample people, one per role:`,
+    );
+    const shown = new Set<string>();
+    for (const person of people) {
+      const role = person.roles[0];
+      if (shown.has(role)) continue;
+      shown.add(role);
+      console.log(
+        `  npm run token -- --person ${person.personId} --org ${person.organisationId} --roles ${person.roles.join(',')}`,
+      );
+    }
+  } finally {
+    await sealer.stop();
+    await pool.end();
+    await database.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof InvalidEnvironmentError ? error.message : error);
+    process.exit(1);
+  },
+);
