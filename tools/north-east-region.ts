@@ -92,7 +92,7 @@ export function northEastPeople(): SeedPerson[] {
     ROLES_BY_KIND[organisation.kind].map((roles) => {
       n += 1;
       return {
-        personId: `${organisation.organisationId}-${roles[0]}-1`.slice(0, 63),
+        personId: `${organisation.organisationId}-${roles.join('-')}`.slice(0, 63),
         organisationId: organisation.organisationId,
         displayName: `${FIRST[n % FIRST.length]} ${LAST[n % LAST.length]}`,
         roles,
