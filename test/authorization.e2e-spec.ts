@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { PUBLIC_ROUTE } from '@soc/platform';
+import {
+  decide,
+  isPermission,
+  type Permission,
+  type Relation,
+  type ResourceDescriptor,
+  type Role,
+  ROLES,
+  ROUTE_PERMISSION,
+} from '@soc/security';
+import { principal, startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * The authorisation matrix, generated from the routes the running application really has: each
+ * route, as each role, on a record of the caller's own organisation (owner) and of another (none),
+ * must answer exactly as `decide` says. A route without a case here fails the test by name.
+ */
+
+interface DiscoveredRoute {
+  readonly key: string;
+  readonly isPublic: boolean;
+  readonly permission: Permission | undefined;
+  readonly rawPermission: unknown;
+}
+
+type HttpVerb = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+interface CaseContext {
+  /** The organisation whose record is targeted: the caller's own (owner) or another (none). */
+  readonly organisationId: string;
+  /** A person enrolled in that organisation in `beforeAll`. */
+  readonly personId: string;
+  /** A slug no record uses yet. */
+  readonly fresh: string;
+  /** The global position every record set up in `beforeAll` has reached. */
+  readonly minPosition: number;
+  /** Enrols a new person in the target organisation (as its admin) and returns the id. */
+  enrolFresh(): Promise<string>;
+}
+
+interface PreparedRequest {
+  readonly path: string;
+  readonly query?: Record<string, string | number>;
+  readonly body?: object;
+  /** What the policy is asked about; by default a record owned by the target organisation. */
+  readonly resource?: ResourceDescriptor;
+}
+
+interface Case {
+  prepare(ctx: CaseContext): PreparedRequest | Promise<PreparedRequest>;
+}
+
+/** How to call each non-public route, keyed `'METHOD /path/:param'` as Nest declares it. */
+const CASES: Record<string, Case> = {
+  'GET /directory/organisations': {
+    prepare: (ctx) => ({
+      path: '/directory/organisations',
+      query: { minPosition: ctx.minPosition },
+    }),
+  },
+  'GET /directory/organisations/:organisationId': {
+    prepare: (ctx) => ({
+      path: `/directory/organisations/${ctx.organisationId}`,
+      query: { minPosition: ctx.minPosition },
+    }),
+  },
+  'POST /directory/organisations': {
+    // A new organisation is nobody's record yet; the grant does not depend on the relation.
+    prepare: (ctx) => ({
+      path: '/directory/organisations',
+      body: { organisationId: `org-${ctx.fresh}`, name: 'Fresh Organisation', kind: 'rocu' },
+      resource: { ownerOrganisationId: `org-${ctx.fresh}` },
+    }),
+  },
+  'POST /directory/organisations/:organisationId/people': {
+    prepare: (ctx) => ({
+      path: `/directory/organisations/${ctx.organisationId}/people`,
+      body: { personId: `p-${ctx.fresh}`, displayName: 'Fresh Person', roles: ['analyst'] },
+    }),
+  },
+  'PUT /directory/people/:personId/roles': {
+    prepare: (ctx) => ({
+      path: `/directory/people/${ctx.personId}/roles`,
+      body: { roles: ['analyst', 'lro'] },
+    }),
+  },
+  'POST /directory/people/:personId/erasure': {
+    prepare: async (ctx) => ({
+      path: `/directory/people/${await ctx.enrolFresh()}/erasure`,
+      body: { reason: 'authorisation matrix test' },
+    }),
+  },
+  'GET /directory/organisations/:organisationId/people': {
+    prepare: (ctx) => ({
+      path: `/directory/organisations/${ctx.organisationId}/people`,
+      query: { minPosition: ctx.minPosition },
+    }),
+  },
+  'GET /directory/people/:personId': {
+    prepare: (ctx) => ({
+      path: `/directory/people/${ctx.personId}`,
+      query: { minPosition: ctx.minPosition },
+    }),
+  },
+  'GET /audit/personal-data-access': {
+    prepare: (ctx) => ({
+      path: '/audit/personal-data-access',
+      query: { subject: `person:${ctx.personId}` },
+    }),
+  },
+};
+
+const RELATIONS_TESTED: readonly Relation[] = ['owner', 'none'];
+
+const asArray = (value: unknown): string[] =>
+  value === undefined ? [''] : Array.isArray(value) ? value.map(String) : [String(value)];
+
+const joinPath = (...parts: string[]) =>
+  '/' +
+  parts
+    .flatMap((part) => part.split('/'))
+    .filter((segment) => segment.length > 0)
+    .join('/');
+
+/** Every HTTP route of the application, from Nest's own controller and handler metadata. */
+function discoverRoutes(t: TestApp): DiscoveredRoute[] {
+  const discovery = new DiscoveryService(t.app.get(ModulesContainer));
+  const scanner = new MetadataScanner();
+  const reflector = new Reflector();
+  const routes = new Map<string, DiscoveredRoute>();
+  for (const wrapper of discovery.getControllers()) {
+    const controller = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+    if (!controller?.prototype) continue;
+    const prototype = controller.prototype as Record<string, unknown>;
+    const base = asArray(Reflect.getMetadata(PATH_METADATA, controller));
+    for (const name of scanner.getAllMethodNames(prototype)) {
+      const handler = prototype[name];
+      if (typeof handler !== 'function') continue;
+      const method: unknown = Reflect.getMetadata(METHOD_METADATA, handler);
+      const paths: unknown = Reflect.getMetadata(PATH_METADATA, handler);
+      if (method === undefined || paths === undefined) continue;
+      const targets = [handler as () => unknown, controller];
+      const isPublic = reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) === true;
+      const rawPermission = reflector.getAllAndOverride<unknown>(ROUTE_PERMISSION, targets);
+      for (const prefix of base) {
+        for (const path of asArray(paths)) {
+          const key = `${RequestMethod[method as RequestMethod]} ${joinPath(prefix, path)}`;
+          routes.set(key, {
+            key,
+            isPublic,
+            rawPermission,
+            permission: isPermission(rawPermission) ? rawPermission : undefined,
+          });
+        }
+      }
+    }
+  }
+  return [...routes.values()].sort((a, b) => a.key.localeCompare(b.key));
+}
+
+describe('authorisation matrix over every route (real PostgreSQL)', () => {
+  let t: TestApp;
+  let routes: Map<string, DiscoveredRoute>;
+  const suffix = randomUUID().slice(0, 8);
+  const home = `home-${suffix}`;
+  const away = `away-${suffix}`;
+  const memberOf = (organisationId: string) => `member-${organisationId}`;
+  const adminOf = (organisationId: string) =>
+    principal(organisationId, ['admin'], `admin-${organisationId}`);
+  let minPosition = 0;
+  let counter = 0;
+  const fresh = () => `${suffix}-${++counter}`;
+
+  const caseKeys = Object.keys(CASES);
+  const matrix: [string, Role, Relation][] = caseKeys.flatMap((key) =>
+    ROLES.flatMap((role) =>
+      RELATIONS_TESTED.map((relation): [string, Role, Relation] => [key, role, relation]),
+    ),
+  );
+
+  const enrol = async (organisationId: string, personId: string) => {
+    const { body } = await (
+      await t.as(adminOf(organisationId))
+    )
+      .post(`/directory/organisations/${organisationId}/people`)
+      .send({ personId, displayName: 'Target Person', roles: ['partner-officer'] })
+      .expect(201);
+    return body as { globalPosition: number };
+  };
+
+  const send = async (
+    verb: HttpVerb,
+    request: PreparedRequest,
+    as: Awaited<ReturnType<TestApp['as']>>,
+  ) => {
+    let call = as[verb](request.path);
+    if (request.query) call = call.query(request.query);
+    if (request.body) call = call.send(request.body);
+    return call;
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_BURST_PER_SECOND: '100000' },
+    });
+    routes = new Map(discoverRoutes(t).map((route) => [route.key, route]));
+    const root = await t.as(adminOf(`root-${suffix}`));
+    for (const organisationId of [home, away]) {
+      const { body } = await root
+        .post('/directory/organisations')
+        .send({ organisationId, name: `Organisation ${organisationId}`, kind: 'police-force' })
+        .expect(201);
+      minPosition = Math.max(minPosition, (body as { globalPosition: number }).globalPosition);
+      const enrolled = await enrol(organisationId, memberOf(organisationId));
+      minPosition = Math.max(minPosition, enrolled.globalPosition);
+    }
+  });
+  afterAll(() => t?.close());
+
+  describe('the route list', () => {
+    it('finds the application’s routes', () => {
+      expect(routes.size).toBeGreaterThan(0);
+      expect(routes.has('GET /health')).toBe(true);
+    });
+
+    it('has every route either @Public() or naming a permission of the table', () => {
+      const unguarded = [...routes.values()]
+        .filter((route) => !route.isPublic && route.permission === undefined)
+        .map((route) => `${route.key} (permission: ${String(route.rawPermission)})`);
+      expect(unguarded).toEqual([]);
+    });
+
+    it('has a case in CASES for every non-public route', () => {
+      const missing = [...routes.values()]
+        .filter((route) => !route.isPublic && !Object.hasOwn(CASES, route.key))
+        .map((route) => `no authorisation case for ${route.key}`);
+      expect(missing).toEqual([]);
+    });
+
+    it('has no case for a route that does not exist or is public', () => {
+      const stale = caseKeys
+        .filter((key) => !routes.has(key) || routes.get(key)?.isPublic)
+        .map((key) => `case ${key} names no authorised route`);
+      expect(stale).toEqual([]);
+    });
+
+    it('lists in the OpenAPI document only routes it found', async () => {
+      const { body } = await t.http().get('/docs/openapi.json').expect(200);
+      const documented = Object.entries(
+        (body as { paths: Record<string, Record<string, unknown>> }).paths,
+      ).flatMap(([path, operations]) =>
+        Object.keys(operations).map(
+          (method) => `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`,
+        ),
+      );
+      expect(documented.length).toBeGreaterThan(0);
+      expect(documented.filter((key) => !routes.has(key))).toEqual([]);
+    });
+  });
+
+  describe('each route, as each role, on a record of each relation', () => {
+    it.each(matrix)('%s as %s on a record of relation "%s"', async (key, role, relation) => {
+      const route = routes.get(key);
+      if (!route || route.isPublic || !route.permission) {
+        throw new Error(`${key} is not an authorised route of the application`);
+      }
+      const caller = principal(home, [role], `${role}-${home}`);
+      const organisationId = relation === 'owner' ? home : away;
+      const request = await CASES[key].prepare({
+        organisationId,
+        personId: memberOf(organisationId),
+        fresh: fresh(),
+        minPosition,
+        enrolFresh: async () => {
+          const personId = `e-${fresh()}`;
+          await enrol(organisationId, personId);
+          return personId;
+        },
+      });
+      const resource = request.resource ?? { ownerOrganisationId: organisationId };
+      const decision = decide(caller, route.permission, resource);
+      const verb = key.split(' ')[0].toLowerCase() as HttpVerb;
+
+      const before = await t.eventCount();
+      const response = await send(verb, request, await t.as(caller));
+      const outcome = `${key} as ${role} (${relation}) → ${response.status} ${response.text.slice(0, 300)}`;
+
+      if (decision.allowed) {
+        expect({ outcome, allowed: response.status < 300 || response.status === 409 }).toEqual({
+          outcome,
+          allowed: true,
+        });
+      } else {
+        expect({ outcome, refused: [403, 404].includes(response.status) }).toEqual({
+          outcome,
+          refused: true,
+        });
+        expect(await t.eventCount()).toBe(before);
+      }
+    });
+  });
+
+  describe('a token whose roles grant nothing', () => {
+    it.each(caseKeys)('is refused with 403 on %s', async (key) => {
+      const caller = principal(home, [], `nobody-${home}`);
+      const request = await CASES[key].prepare({
+        organisationId: home,
+        personId: memberOf(home),
+        fresh: fresh(),
+        minPosition,
+        enrolFresh: async () => {
+          const personId = `e-${fresh()}`;
+          await enrol(home, personId);
+          return personId;
+        },
+      });
+      const verb = key.split(' ')[0].toLowerCase() as HttpVerb;
+      const before = await t.eventCount();
+      const response = await send(verb, request, await t.as(caller));
+      expect({ key, status: response.status }).toEqual({ key, status: 403 });
+      expect(await t.eventCount()).toBe(before);
+    });
+  });
+});
