@@ -12,6 +12,7 @@
  */
 import { cpus } from 'node:os';
 import { deliveryMigrations } from '@soc/messaging';
+import { securityMigrations } from '@soc/security';
 import { openOurStore } from './contenders.js';
 import { createBenchTopics, openKafka, type BenchKafka } from './delivery-kafka.js';
 import { measureLatency, percentile, type LatencyResult } from './delivery-latency.js';
@@ -93,7 +94,10 @@ async function main(): Promise<void> {
     // ------------------------------------------------------------ commit-to-visible latency
     const latency = async (label: string, kafka: boolean): Promise<LatencyResult> => {
       rss.enter(label);
-      const url = await server.createEventStoreDatabase(deliveryMigrations);
+      const url = await server.createEventStoreDatabase([
+        ...deliveryMigrations,
+        ...securityMigrations,
+      ]);
       const topics = kafka ? await createBenchTopics(broker!.brokers) : null;
       const bar = phaseBar(label, 1000);
       try {
@@ -212,7 +216,10 @@ async function main(): Promise<void> {
 
     // ------------------------------------------------------------ rebuild throughput
     rss.enter('rebuild: seed');
-    const url = await server.createEventStoreDatabase(deliveryMigrations);
+    const url = await server.createEventStoreDatabase([
+      ...deliveryMigrations,
+      ...securityMigrations,
+    ]);
     const open = openOurStore(url, SEED_WRITERS + 4);
     try {
       const seedBar = phaseBar('rebuild: seed', REBUILD_EVENTS);

@@ -41,6 +41,16 @@ interface CaseContext {
   readonly minPosition: number;
   /** Enrols a new person in the target organisation (as its admin) and returns the id. */
   enrolFresh(): Promise<string>;
+  /** The caller's own organisation (for routes whose answer depends on the role alone). */
+  readonly callerOrganisationId: string;
+  /** A threat of the target organisation, set up in `beforeAll` (assessed, with a plan). */
+  readonly threatId: string;
+  /** Fresh records on a plan of the target organisation, made by its analyst. */
+  freshThreat(): Promise<string>;
+  freshAssessment(): Promise<string>;
+  freshInvolvement(): Promise<string>;
+  freshAction(status: 'proposed' | 'agreed'): Promise<string>;
+  freshShare(): Promise<string>;
 }
 
 interface PreparedRequest {
@@ -113,7 +123,177 @@ const CASES: Record<string, Case> = {
       query: { subject: `person:${ctx.personId}` },
     }),
   },
+  'POST /threats': {
+    prepare: (ctx) => ({ path: '/threats', body: threatBody(ctx.organisationId) }),
+  },
+  'GET /threats': {
+    // A list: rows are filtered by the caller's scope, the route itself by role.
+    prepare: (ctx) => ({
+      path: '/threats',
+      query: { minPosition: ctx.minPosition },
+      resource: { ownerOrganisationId: ctx.callerOrganisationId },
+    }),
+  },
+  'GET /threats/counts': {
+    prepare: (ctx) => ({ path: '/threats/counts', query: { minPosition: ctx.minPosition } }),
+  },
+  'GET /views/my-plans': {
+    prepare: (ctx) => ({ path: '/views/my-plans', query: { minPosition: ctx.minPosition } }),
+  },
+  'GET /threats/:threatId': {
+    prepare: (ctx) => ({
+      path: `/threats/${ctx.threatId}`,
+      query: { minPosition: ctx.minPosition },
+    }),
+  },
+  'GET /threats/:threatId/plan': {
+    prepare: (ctx) => ({
+      path: `/threats/${ctx.threatId}/plan`,
+      query: { minPosition: ctx.minPosition },
+    }),
+  },
+  'GET /threats/:threatId/plan.html': {
+    prepare: (ctx) => ({
+      path: `/threats/${ctx.threatId}/plan.html`,
+      query: { minPosition: ctx.minPosition },
+    }),
+  },
+  'POST /threats/:threatId/tier': {
+    prepare: (ctx) => ({
+      path: `/threats/${ctx.threatId}/tier`,
+      body: { tier: 3, reason: 'matrix' },
+    }),
+  },
+  'POST /threats/:threatId/phase': {
+    prepare: (ctx) => ({ path: `/threats/${ctx.threatId}/phase`, body: { phase: 'active' } }),
+  },
+  'POST /threats/:threatId/lro': {
+    prepare: (ctx) => ({
+      path: `/threats/${ctx.threatId}/lro`,
+      body: { lro: { personId: ctx.personId, organisationId: ctx.organisationId }, sro: null },
+    }),
+  },
+  'POST /threats/:threatId/closure': {
+    prepare: async (ctx) => ({
+      path: `/threats/${await ctx.freshThreat()}/closure`,
+      body: { reason: 'authorisation matrix test' },
+    }),
+  },
+  'POST /threats/:threatId/assessments': {
+    prepare: (ctx) => ({ path: `/threats/${ctx.threatId}/assessments`, body: assessmentBody() }),
+  },
+  'POST /threats/:threatId/assessments/:assessmentId/moderation': {
+    prepare: async (ctx) => ({
+      path: `/threats/${ctx.threatId}/assessments/${await ctx.freshAssessment()}/moderation`,
+      body: { decision: 'moderated', note: 'matrix' },
+    }),
+  },
+  'PUT /threats/:threatId/plan': {
+    prepare: (ctx) => ({ path: `/threats/${ctx.threatId}/plan`, body: planBody() }),
+  },
+  'POST /threats/:threatId/plan/reviews': {
+    prepare: (ctx) => ({
+      path: `/threats/${ctx.threatId}/plan/reviews`,
+      body: { nextReviewDate: daysFromNow(30), note: 'matrix' },
+    }),
+  },
+  'POST /threats/:threatId/plan/shares': {
+    prepare: (ctx) => ({
+      path: `/threats/${ctx.threatId}/plan/shares`,
+      body: { organisationIds: [`partner-${ctx.fresh}`] },
+    }),
+  },
+  'DELETE /threats/:threatId/plan/shares/:organisationId': {
+    prepare: async (ctx) => ({
+      path: `/threats/${ctx.threatId}/plan/shares/${await ctx.freshShare()}`,
+    }),
+  },
+  'POST /threats/:threatId/plan/people': {
+    prepare: (ctx) => ({
+      path: `/threats/${ctx.threatId}/plan/people`,
+      body: { name: 'Matrix Subject', role: 'associate' },
+    }),
+  },
+  'POST /threats/:threatId/plan/people/:involvementId/removal': {
+    prepare: async (ctx) => ({
+      path: `/threats/${ctx.threatId}/plan/people/${await ctx.freshInvolvement()}/removal`,
+      body: { reason: 'authorisation matrix test' },
+    }),
+  },
+  'POST /threats/:threatId/actions': {
+    prepare: (ctx) => ({
+      path: `/threats/${ctx.threatId}/actions`,
+      body: actionBody(ctx.organisationId, ctx.personId),
+    }),
+  },
+  'POST /threats/:threatId/actions/:actionId/agreement': {
+    prepare: async (ctx) => ({
+      path: `/threats/${ctx.threatId}/actions/${await ctx.freshAction('proposed')}/agreement`,
+    }),
+  },
+  'POST /threats/:threatId/actions/:actionId/start': {
+    prepare: async (ctx) => ({
+      path: `/threats/${ctx.threatId}/actions/${await ctx.freshAction('agreed')}/start`,
+    }),
+  },
+  'POST /threats/:threatId/actions/:actionId/completion': {
+    prepare: async (ctx) => ({
+      path: `/threats/${ctx.threatId}/actions/${await ctx.freshAction('agreed')}/completion`,
+      body: { outcome: 'matrix' },
+    }),
+  },
+  'POST /threats/:threatId/actions/:actionId/cancellation': {
+    prepare: async (ctx) => ({
+      path: `/threats/${ctx.threatId}/actions/${await ctx.freshAction('proposed')}/cancellation`,
+      body: { reason: 'authorisation matrix test' },
+    }),
+  },
+  'POST /threats/:threatId/actions/:actionId/progress': {
+    prepare: async (ctx) => ({
+      path: `/threats/${ctx.threatId}/actions/${await ctx.freshAction('proposed')}/progress`,
+      body: { note: 'matrix' },
+    }),
+  },
 };
+
+const DAY = 24 * 3600 * 1000;
+const daysFromNow = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+
+const threatBody = (organisationId: string) => ({
+  ownerOrganisationId: organisationId,
+  kind: 'ocg',
+  codeName: 'OPERATION MATRIX',
+  summary: 'A threat for the authorisation matrix',
+  priorityArea: 'drug-trafficking',
+  type: 'tactical',
+  tier: 2,
+  phase: 'active',
+  soc: true,
+  lro: { personId: `lro-${organisationId}`, organisationId },
+  marking: 'OFFICIAL',
+  signposting: false,
+  openedOn: daysFromNow(-30),
+});
+const assessmentBody = () => ({
+  modelVersion: 'MoRiLE 2.1',
+  scores: { harm: 10, likelihood: 10, confidence: 10, capacity: 10, capability: 10 },
+  outputs: { totalScore: 100, priority: 'medium', opportunity: 'low' },
+  assessedOn: daysFromNow(-1),
+  intelligenceDate: daysFromNow(-2),
+  rationale: 'matrix',
+});
+const planBody = () => ({
+  criminalActivity: 'matrix',
+  placesAffected: ['Hartlepool'],
+  risks: [],
+  reviewDate: daysFromNow(30),
+});
+const actionBody = (organisationId: string, personId: string) => ({
+  category: 'pursue',
+  description: 'matrix',
+  owner: { personId, organisationId },
+  dueDate: daysFromNow(30),
+});
 
 const RELATIONS_TESTED: readonly Relation[] = ['owner', 'none'];
 
@@ -204,6 +384,59 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
     return call;
   };
 
+  const threats = new Map<string, string>();
+  /** Runs a command as the analyst of an organisation and returns the answer's body. */
+  const asAnalyst = async (organisationId: string, path: string, body: object = {}) => {
+    const agent = await t.as(principal(organisationId, ['analyst'], `analyst-${organisationId}`));
+    const { body: answer, status, text } = await agent.post(path).send(body);
+    if (status >= 300) throw new Error(`set-up ${path} answered ${status} ${text}`);
+    minPosition = Math.max(minPosition, (answer as { globalPosition: number }).globalPosition);
+    return answer as Record<string, string>;
+  };
+  const registerThreat = async (organisationId: string) => {
+    const { threatId } = await asAnalyst(organisationId, '/threats', threatBody(organisationId));
+    await asAnalyst(organisationId, `/threats/${threatId}/assessments`, assessmentBody());
+    const agent = await t.as(principal(organisationId, ['analyst'], `analyst-${organisationId}`));
+    await agent.put(`/threats/${threatId}/plan`).send(planBody()).expect(200);
+    return threatId;
+  };
+
+  const contextFor = (organisationId: string): CaseContext => {
+    const threatId = threats.get(organisationId)!;
+    const on = (path: string, body?: object) =>
+      asAnalyst(organisationId, `/threats/${threatId}${path}`, body);
+    return {
+      organisationId,
+      callerOrganisationId: home,
+      personId: memberOf(organisationId),
+      fresh: fresh(),
+      minPosition,
+      threatId,
+      enrolFresh: async () => {
+        const personId = `e-${fresh()}`;
+        await enrol(organisationId, personId);
+        return personId;
+      },
+      freshThreat: () => registerThreat(organisationId),
+      freshAssessment: async () => (await on('/assessments', assessmentBody())).assessmentId,
+      freshInvolvement: async () =>
+        (await on('/plan/people', { name: 'Matrix Subject', role: 'associate' })).involvementId,
+      freshAction: async (status) => {
+        const { actionId } = await on(
+          '/actions',
+          actionBody(organisationId, memberOf(organisationId)),
+        );
+        if (status === 'agreed') await on(`/actions/${actionId}/agreement`);
+        return actionId;
+      },
+      freshShare: async () => {
+        const partner = `partner-${fresh()}`;
+        await on('/plan/shares', { organisationIds: [partner] });
+        return partner;
+      },
+    };
+  };
+
   beforeAll(async () => {
     t = await startTestApp({
       env: { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_BURST_PER_SECOND: '100000' },
@@ -218,6 +451,7 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
       minPosition = Math.max(minPosition, (body as { globalPosition: number }).globalPosition);
       const enrolled = await enrol(organisationId, memberOf(organisationId));
       minPosition = Math.max(minPosition, enrolled.globalPosition);
+      threats.set(organisationId, await registerThreat(organisationId));
     }
   });
   afterAll(() => t?.close());
@@ -271,17 +505,7 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
       }
       const caller = principal(home, [role], `${role}-${home}`);
       const organisationId = relation === 'owner' ? home : away;
-      const request = await CASES[key].prepare({
-        organisationId,
-        personId: memberOf(organisationId),
-        fresh: fresh(),
-        minPosition,
-        enrolFresh: async () => {
-          const personId = `e-${fresh()}`;
-          await enrol(organisationId, personId);
-          return personId;
-        },
-      });
+      const request = await CASES[key].prepare(contextFor(organisationId));
       const resource = request.resource ?? { ownerOrganisationId: organisationId };
       const decision = decide(caller, route.permission, resource);
       const verb = key.split(' ')[0].toLowerCase() as HttpVerb;
@@ -308,17 +532,7 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
   describe('a token whose roles grant nothing', () => {
     it.each(caseKeys)('is refused with 403 on %s', async (key) => {
       const caller = principal(home, [], `nobody-${home}`);
-      const request = await CASES[key].prepare({
-        organisationId: home,
-        personId: memberOf(home),
-        fresh: fresh(),
-        minPosition,
-        enrolFresh: async () => {
-          const personId = `e-${fresh()}`;
-          await enrol(home, personId);
-          return personId;
-        },
-      });
+      const request = await CASES[key].prepare(contextFor(home));
       const verb = key.split(' ')[0].toLowerCase() as HttpVerb;
       const before = await t.eventCount();
       const response = await send(verb, request, await t.as(caller));

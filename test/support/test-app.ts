@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureHttp, validateEnv } from '@soc/platform';
 import { loadOrCreateLocalIssuer, type Principal, type Role } from '@soc/security';
@@ -36,7 +36,14 @@ export type AuthenticatedAgent = Record<Method, (url: string) => request.Test>;
  * the local development issuer's key in a temporary folder; `controllers` adds test-only routes.
  */
 export async function startTestApp(
-  options: { controllers?: Type[]; env?: Record<string, string> } = {},
+  options: {
+    controllers?: Type[];
+    /** More modules (a context not yet wired into the standalone app, a test-only clock...). */
+    imports?: (Type | DynamicModule)[];
+    env?: Record<string, string>;
+    /** Providers to replace, e.g. `{ provide: CLOCK, useValue: testClock }`. */
+    overrides?: { provide: unknown; useValue: unknown }[];
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase({ migrate: false });
   const dataDir = mkdtempSync(join(tmpdir(), 'soc-test-app-'));
@@ -46,10 +53,14 @@ export async function startTestApp(
     DATA_DIR: dataDir,
     ...options.env,
   });
-  const moduleRef = await Test.createTestingModule({
-    imports: [StandaloneModule.forRoot(env, db.url)],
+  const builder = Test.createTestingModule({
+    imports: [StandaloneModule.forRoot(env, db.url), ...(options.imports ?? [])],
     controllers: options.controllers ?? [],
-  }).compile();
+  });
+  for (const { provide, useValue } of options.overrides ?? []) {
+    builder.overrideProvider(provide).useValue(useValue);
+  }
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: false });
   configureHttp(app, { title: 'SOC partnership API', description: 'test', version: 'test' });
   await app.init();

@@ -13,6 +13,7 @@ import {
   RateLimitModule,
 } from '@soc/platform';
 import { SecurityModule, securityMigrations } from '@soc/security';
+import { ThreatsModule, threatsProjection } from '@soc/threats';
 
 /** Every context in one process, over one PostgreSQL. */
 @Module({})
@@ -41,7 +42,7 @@ export class StandaloneModule {
           positionWaitMs: env.POSITION_WAIT_MS,
         }),
         DeliveryModule.forRoot({
-          projections: [directoryProjection],
+          projections: [directoryProjection, threatsProjection],
           kafka: env.KAFKA_BROKERS
             ? {
                 brokers: env.KAFKA_BROKERS.split(','),
@@ -64,6 +65,10 @@ export class StandaloneModule {
         RateLimitModule.forRoot(env),
         IdempotencyModule.forRoot(),
         DirectoryModule,
+        ThreatsModule.forRoot({
+          staleAfterMonths: env.ASSESSMENT_STALE_AFTER_MONTHS,
+          quietAfterWeeks: env.PLAN_QUIET_AFTER_WEEKS,
+        }),
       ],
     };
   }

@@ -1,19 +1,14 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { ORGANISATION_KINDS, type OrganisationKind } from '@soc/contracts';
 import { ROLES, type Role } from '@soc/security';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
   IsIn,
-  IsInt,
-  IsOptional,
   IsString,
   Length,
   Matches,
-  Max,
-  Min,
 } from 'class-validator';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{1,62}$/;
@@ -76,27 +71,6 @@ export class ErasePersonBody {
   @IsString()
   @Length(5, 500)
   reason!: string;
-}
-
-/** Read-your-writes: ask to see at least the position a command answered with. */
-export class ConsistencyQuery {
-  @ApiPropertyOptional({
-    description:
-      'Wait until the view has applied this global position (from a command answer); 503 if it has not in time',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  minPosition?: number;
-
-  @ApiPropertyOptional({ description: 'How long to wait for minPosition, in ms', default: 5000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(30_000)
-  waitMs?: number;
 }
 
 export class OrganisationView {

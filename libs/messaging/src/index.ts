@@ -12,3 +12,4 @@ export * from './projections/projection-positions.js';
 export * from './projections/projection.js';
 export * from './projections/rebuild.js';
 export * from './topics.js';
+export * from './projections/consistency.query.js';

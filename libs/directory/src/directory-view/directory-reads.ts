@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveryRuntime } from '@soc/messaging';
+import { DeliveryRuntime, ConsistencyQuery } from '@soc/messaging';
 import {
   type AccessContext,
   type AccessLogEntry,
@@ -11,7 +11,7 @@ import {
   ScopedReader,
 } from '@soc/security';
 import type { PoolClient } from 'pg';
-import type { ConsistencyQuery, OrganisationView, PersonView } from '../directory.dto.js';
+import type { OrganisationView, PersonView } from '../directory.dto.js';
 import { personSubject } from '../person/person.js';
 import { directoryProjection } from './directory.projection.js';
 

@@ -1,3 +1,4 @@
+import { ConsistencyQuery } from '@soc/messaging';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CommandResult, EventStore, toCommandResult } from '@soc/event-store';
@@ -10,7 +11,6 @@ import {
 } from '@soc/security';
 import { DirectoryReads } from '../directory-view/directory-reads.js';
 import {
-  ConsistencyQuery,
   OrganisationIdParam,
   OrganisationView,
   RegisterOrganisationBody,

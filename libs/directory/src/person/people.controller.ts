@@ -1,3 +1,4 @@
+import { ConsistencyQuery } from '@soc/messaging';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CommandResult } from '@soc/event-store';
@@ -5,7 +6,6 @@ import { Access, type AccessContext, Authorize } from '@soc/security';
 import { DirectoryReads } from '../directory-view/directory-reads.js';
 import {
   ChangeRolesBody,
-  ConsistencyQuery,
   EnrolPersonBody,
   ErasePersonBody,
   OrganisationIdParam,

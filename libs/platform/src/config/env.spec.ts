@@ -48,7 +48,12 @@ describe('validateEnv', () => {
 
     it('defaults to 600 a minute, bursts of 50 a second and no cross-origin callers', () => {
       const env = validateEnv({});
-      expect(env).toMatchObject({ RATE_LIMIT_PER_MINUTE: 600, RATE_LIMIT_BURST_PER_SECOND: 50 });
+      expect(env).toMatchObject({
+        RATE_LIMIT_PER_MINUTE: 600,
+        RATE_LIMIT_BURST_PER_SECOND: 50,
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 1200,
+        RATE_LIMIT_STORE: 'memory',
+      });
       expect(env.CORS_ORIGINS).toBeUndefined();
       expect(corsOriginsOf(env)).toEqual([]);
     });
@@ -63,9 +68,18 @@ describe('validateEnv', () => {
       const problems = problemsOf({
         RATE_LIMIT_PER_MINUTE: value,
         RATE_LIMIT_BURST_PER_SECOND: value,
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: value,
       });
       expect(problems).toMatch(/RATE_LIMIT_PER_MINUTE=/);
       expect(problems).toMatch(/RATE_LIMIT_BURST_PER_SECOND=/);
+      expect(problems).toMatch(/RATE_LIMIT_PER_ADDRESS_PER_MINUTE=/);
+    });
+
+    it('keeps the counters in memory or in PostgreSQL, nowhere else', () => {
+      expect(
+        validateEnv({ RATE_LIMIT_STORE: 'postgres', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '300' }),
+      ).toMatchObject({ RATE_LIMIT_STORE: 'postgres', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 300 });
+      expect(problemsOf({ RATE_LIMIT_STORE: 'redis' })).toMatch(/RATE_LIMIT_STORE="redis"/);
     });
 
     it('lists exact origins, in the lower case browsers send', () => {
@@ -89,6 +103,66 @@ describe('validateEnv', () => {
       ['https://app.example.org;https://b.example.org'],
     ])('refuses CORS_ORIGINS=%s', (value) => {
       expect(problemsOf({ CORS_ORIGINS: value })).toMatch(/CORS_ORIGINS=.*must be origins/);
+    });
+  });
+
+  describe('production', () => {
+    const masterKey = Buffer.alloc(32, 7).toString('base64');
+    const issuer = 'https://login.example.org/realms/soc';
+    const problemsIn = (raw: Record<string, unknown>): string[] => {
+      try {
+        validateEnv({ NODE_ENV: 'production', ...raw });
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidEnvironmentError);
+        return (error as InvalidEnvironmentError).problems;
+      }
+      return [];
+    };
+
+    it('requires a real OIDC issuer and master key, naming both at once', () => {
+      const problems = problemsIn({});
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toMatch(/^OIDC_ISSUER_URL is required when NODE_ENV=production/);
+      expect(problems[0]).toMatch(/local development issuer/);
+      expect(problems[1]).toMatch(/^MASTER_KEY is required when NODE_ENV=production/);
+      expect(problems[1]).toMatch(/development master key/);
+    });
+
+    it('names the one missing', () => {
+      expect(problemsIn({ OIDC_ISSUER_URL: issuer })).toEqual([
+        expect.stringMatching(/^MASTER_KEY is required/),
+      ]);
+      expect(problemsIn({ MASTER_KEY: masterKey })).toEqual([
+        expect.stringMatching(/^OIDC_ISSUER_URL is required/),
+      ]);
+    });
+
+    it('counts an empty variable as missing', () => {
+      expect(problemsIn({ OIDC_ISSUER_URL: '', MASTER_KEY: masterKey }).join('\n')).toMatch(
+        /OIDC_ISSUER_URL is required/,
+      );
+    });
+
+    it('reports them with the other bad variables', () => {
+      const problems = problemsIn({ PORT: 'eighty', MASTER_KEY: 'short' }).join('\n');
+      expect(problems).toMatch(/PORT="eighty"/);
+      expect(problems).toMatch(/MASTER_KEY="short": MASTER_KEY must be 32 bytes/);
+      expect(problems).toMatch(/OIDC_ISSUER_URL is required/);
+      expect(problems).not.toMatch(/MASTER_KEY is required/);
+    });
+
+    it('starts with both set', () => {
+      expect(
+        validateEnv({ NODE_ENV: 'production', OIDC_ISSUER_URL: issuer, MASTER_KEY: masterKey }),
+      ).toMatchObject({ NODE_ENV: 'production', OIDC_ISSUER_URL: issuer, MASTER_KEY: masterKey });
+    });
+
+    it.each([['development'], ['test']])('lets %s use the development issuer and key', (mode) => {
+      expect(validateEnv({ NODE_ENV: mode })).toMatchObject({
+        NODE_ENV: mode,
+        OIDC_ISSUER_URL: undefined,
+        MASTER_KEY: undefined,
+      });
     });
   });
 });

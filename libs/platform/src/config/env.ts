@@ -116,12 +116,41 @@ export class Env {
   @Max(100_000)
   RATE_LIMIT_BURST_PER_SECOND = 50;
 
+  /**
+   * Requests one client network may make per minute that end without an authenticated principal
+   * (refused tokens, anonymous calls, unknown paths); past it the network is refused before
+   * authentication until the minute is over.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE = 1200;
+
+  /** Where the rate-limit counters live: this process (`memory`) or PostgreSQL, shared by every instance. */
+  @IsIn(['memory', 'postgres'])
+  RATE_LIMIT_STORE: 'memory' | 'postgres' = 'memory';
+
   /** Browser origins allowed to call the API (comma-separated, exact). Unset: no cross-origin calls. */
   @IsOptional()
   @Matches(ORIGIN_LIST, {
     message: 'CORS_ORIGINS must be origins like https://app.example.org, comma-separated',
   })
   CORS_ORIGINS?: string;
+
+  /** An assessment whose newest intelligence is older than this many months shows as stale. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  ASSESSMENT_STALE_AFTER_MONTHS = 6;
+
+  /** A plan with no update for this many weeks stands out in the LRO's view. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(52)
+  PLAN_QUIET_AFTER_WEEKS = 4;
 
   /** An OIDC issuer (its discovery document gives the signing keys); unset: the local development issuer. */
   @IsOptional()
@@ -170,6 +199,22 @@ function describe(errors: ValidationError[], raw: Record<string, unknown>): stri
   );
 }
 
+/**
+ * What production must configure itself: without them the system would accept tokens of its own
+ * local development issuer and seal personal data under a development key kept on disk.
+ */
+const REQUIRED_IN_PRODUCTION = {
+  OIDC_ISSUER_URL: 'the local development issuer must not serve production',
+  MASTER_KEY: 'the development master key must not serve production',
+} as const;
+
+function productionProblems(env: Env): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  return Object.entries(REQUIRED_IN_PRODUCTION)
+    .filter(([name]) => env[name as keyof typeof REQUIRED_IN_PRODUCTION] === undefined)
+    .map(([name, why]) => `${name} is required when NODE_ENV=production (${why})`);
+}
+
 /** Parses and checks the environment; throws one error naming every bad variable. */
 export function validateEnv(raw: Record<string, unknown>): Env {
   const known = Object.keys(new Env());
@@ -178,6 +223,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   );
   const env = plainToInstance(Env, relevant, { exposeDefaultValues: true });
   const errors = validateSync(env, { forbidUnknownValues: true, stopAtFirstError: true });
-  if (errors.length > 0) throw new InvalidEnvironmentError(describe(errors, relevant));
+  const problems = [...describe(errors, relevant), ...productionProblems(env)];
+  if (problems.length > 0) throw new InvalidEnvironmentError(problems);
   return env;
 }

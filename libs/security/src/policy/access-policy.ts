@@ -1,7 +1,8 @@
+import type { Marking } from '@soc/contracts';
 import type { Principal, Role } from '../principal.js';
 import { type Grant, type Permission, PERMISSIONS, type Relation } from './permissions.js';
 
-export type Marking = 'OFFICIAL' | 'OFFICIAL-SENSITIVE';
+export type { Marking } from '@soc/contracts';
 
 /** What the policy needs to know about a record to decide. */
 export interface ResourceDescriptor {
@@ -63,7 +64,7 @@ export function decide(
   const reason = mayUse(principal, permission)
     ? `not permitted for an organisation whose relation to the record is "${relation}"`
     : `none of the caller's roles grants ${permission}`;
-  return resource.signposting && relation !== 'owner'
+  return resource.signposting && relation === 'none'
     ? { allowed: false, reason, signpost: { holderOrganisationId: resource.ownerOrganisationId } }
     : { allowed: false, reason };
 }

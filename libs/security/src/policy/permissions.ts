@@ -53,6 +53,60 @@ export const PERMISSIONS = {
     description: 'Erase the personal data of a person of one’s own organisation',
     grants: { admin: ['owner'] },
   },
+  'threat:register': {
+    description: 'Register a threat on the SOC master list for one’s own organisation',
+    grants: { analyst: ['owner'], lro: ['owner'] },
+  },
+  'threat:read': {
+    description: 'See a threat, its assessments and the plan’s summary',
+    grants: {
+      ...everyRole(['owner', 'party', 'shared']),
+      'rocta-moderator': 'any',
+      auditor: 'any',
+    },
+  },
+  'threat:update': {
+    description: 'Change a threat’s tier, phase, LRO, or close it',
+    grants: { analyst: ['owner', 'party'], lro: ['owner', 'party'] },
+  },
+  'assessment:record': {
+    description: 'Record a MoRiLE assessment of a threat',
+    grants: { analyst: ['owner', 'party'], lro: ['owner', 'party'] },
+  },
+  'assessment:moderate': {
+    description: 'Moderate or return an assessment (the ROCU’s regional threat assessment team)',
+    grants: { 'rocta-moderator': 'any' },
+  },
+  'plan:read': {
+    description: 'See the plan on a page, with the people involved',
+    personalData: true,
+    grants: { ...everyRole(['owner', 'party', 'shared']), auditor: 'any' },
+  },
+  'plan:update': {
+    description: 'Edit the plan on a page: narrative, review, people involved, sharing',
+    grants: { analyst: ['owner', 'party'], lro: ['owner', 'party'] },
+  },
+  'action:propose': {
+    description: 'Propose a 4P action on a plan',
+    grants: { analyst: ['owner', 'party'], lro: ['owner', 'party'] },
+  },
+  'action:update': {
+    description:
+      'Agree, start, complete, cancel an action or post progress: the plan’s owner, or the organisation owning the action',
+    grants: {
+      analyst: ['owner', 'party'],
+      lro: ['owner', 'party'],
+      'partner-officer': ['owner'],
+    },
+  },
+  'threat-count:read': {
+    description: 'Counts of threats per organisation under the regional counting rule',
+    grants: everyRole('any'),
+  },
+  'lro-view:read': {
+    description: 'The LRO’s own plans ("my plans")',
+    grants: { lro: 'any' },
+  },
   'access-log:read': {
     description: 'Read the personal-data access log',
     grants: { auditor: 'any' },

@@ -2,7 +2,7 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
+import { typeOrmPool } from '../../database/typeorm-pool.js';
 import type { IdempotencyKeyOptions } from './idempotency-keys.js';
 import {
   IDEMPOTENCY_OPTIONS,
@@ -13,10 +13,6 @@ import {
 export interface IdempotencyModuleOptions extends IdempotencyKeyOptions {
   /** Where `api.idempotency_keys` lives; by default the pool under TypeORM's DataSource. */
   readonly pool?: Pool;
-}
-
-function typeOrmPool(dataSource: DataSource): Pool {
-  return (dataSource.driver as unknown as { master: Pool }).master;
 }
 
 function poolProvider(pool: Pool | undefined): Provider {

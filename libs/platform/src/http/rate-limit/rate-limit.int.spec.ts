@@ -6,6 +6,7 @@ import {
   Injectable,
   Module,
   Post,
+  UnauthorizedException,
 } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -18,7 +19,8 @@ import { HealthController } from '../../observability/health.controller.js';
 import { MetricsController } from '../../observability/metrics.controller.js';
 import { configureHttp } from '../configure-http.js';
 import type { RequestWithPrincipal } from '../principal.js';
-import { RateLimitModule } from './rate-limit.js';
+import { RATE_LIMIT_COUNTERS, RateLimitModule, SkipRateLimit } from './rate-limit.js';
+import type { RateLimitCounters } from './rate-limit-counters.js';
 
 @Controller('probe')
 class ProbeController {
@@ -31,14 +33,27 @@ class ProbeController {
   b() {
     return { route: 'b' };
   }
+
+  @SkipRateLimit()
+  @Get('c')
+  c() {
+    return { route: 'c' };
+  }
 }
 
-/** Stands in for the authentication guard: the principal comes from a test header. */
+let authentications = 0;
+
+/**
+ * Stands in for the authentication guard: the principal comes from a test header, and
+ * `x-test-principal: refused` is refused as a bad token would be.
+ */
 @Injectable()
 class TestPrincipalGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
+    authentications++;
     const req = context.switchToHttp().getRequest<Request & RequestWithPrincipal>();
     const caller = req.headers['x-test-principal'];
+    if (caller === 'refused') throw new UnauthorizedException();
     if (typeof caller === 'string') {
       const [personId, organisationId] = caller.split('@');
       req.principal = { personId, organisationId };
@@ -109,10 +124,15 @@ describe('rate limits per principal (over HTTP)', () => {
       await as('carol@nersou').get().expect(200);
     });
 
-    it('never limits /health and /metrics', async () => {
+    it('never limits /health, /metrics and routes marked @SkipRateLimit()', async () => {
       for (let i = 0; i < 8; i++) {
         await request(app.getHttpServer()).get('/health').expect(200);
         await request(app.getHttpServer()).get('/metrics').expect(200);
+        await as('alice@nersou').get().expect(429);
+        await request(app.getHttpServer())
+          .get('/probe/c')
+          .set('x-test-principal', 'alice@nersou')
+          .expect(200);
       }
     });
   });
@@ -133,6 +153,70 @@ describe('rate limits per principal (over HTTP)', () => {
       expect(answers.find((a) => a.status === 429)?.headers['retry-after']).toBe('1');
       await new Promise((resolve) => setTimeout(resolve, 1100));
       await dave.get().expect(200);
+    });
+  });
+
+  describe('per client network, before authentication', () => {
+    let counters: RateLimitCounters;
+    const refused = () =>
+      request(app.getHttpServer()).get('/probe/a').set('x-test-principal', 'refused');
+    /** The middleware counts once the answer is sent: wait for it before the next request. */
+    const settled = async <T>(answer: Promise<T>): Promise<T> => {
+      const result = await answer;
+      await counters.settled();
+      return result;
+    };
+
+    beforeEach(async () => {
+      app = await appWithLimits({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '3' });
+      counters = app.get(RATE_LIMIT_COUNTERS);
+    });
+    afterEach(() => app.close());
+
+    it('counts refused tokens, then refuses the network before its tokens are checked', async () => {
+      for (let i = 0; i < 3; i++) await settled(refused().expect(401));
+      const checked = authentications;
+      const answer = await refused().expect(429);
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+      expect(Number(answer.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(answer.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(answer.body).toMatchObject({
+        type: '/problems/rate-limited',
+        status: 429,
+        instance: '/probe/a',
+      });
+      await as('alice@nersou').get().expect(429);
+      await as('alice@nersou').post().expect(429);
+      expect(authentications).toBe(checked);
+    });
+
+    it('counts anonymous calls and unknown paths too', async () => {
+      await settled(request(app.getHttpServer()).get('/probe/a').expect(200));
+      await settled(request(app.getHttpServer()).get('/nowhere').expect(404));
+      await settled(request(app.getHttpServer()).post('/probe/nowhere').expect(404));
+      await request(app.getHttpServer()).get('/nowhere').expect(429);
+      await as('alice@nersou').get().expect(429);
+    });
+
+    it('spends nothing of it on authenticated requests', async () => {
+      for (let i = 0; i < 10; i++) {
+        await settled(as(`user${i}@nersou`).get().expect(200));
+        await settled(as(`user${i}@nersou`).post().expect(201));
+      }
+      for (let i = 0; i < 3; i++) await settled(refused().expect(401));
+      await refused().expect(429);
+    });
+
+    it('still answers /health, /metrics and routes marked @SkipRateLimit() on a closed network', async () => {
+      for (let i = 0; i < 3; i++) await settled(refused().expect(401));
+      await refused().expect(429);
+      await request(app.getHttpServer()).get('/health').expect(200);
+      await request(app.getHttpServer()).get('/metrics').expect(200);
+      await request(app.getHttpServer()).get('/probe/c').expect(200);
+      await settled(
+        request(app.getHttpServer()).get('/probe/c').set('x-test-principal', 'refused').expect(401),
+      );
+      await request(app.getHttpServer()).get('/probe/c').expect(200);
     });
   });
 });

@@ -1,0 +1,24 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+/** Read-your-writes: ask to see at least the position a command answered with. */
+export class ConsistencyQuery {
+  @ApiPropertyOptional({
+    description:
+      'Wait until the view has applied this global position (from a command answer); 503 if it has not in time',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  minPosition?: number;
+
+  @ApiPropertyOptional({ description: 'How long to wait for minPosition, in ms', default: 5000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(30_000)
+  waitMs?: number;
+}
