@@ -192,6 +192,27 @@ describe('security end to end (real PostgreSQL)', () => {
     });
   });
 
+  describe('retries', () => {
+    it('answers a repeated command with the same Idempotency-Key once, and refuses the key for another body', async () => {
+      const key = `enrol-${suffix}`;
+      const clevelandAdmin = await as(admin(cleveland));
+      const send = (personId: string) =>
+        clevelandAdmin
+          .post(`/directory/organisations/${cleveland}/people`)
+          .set('idempotency-key', key)
+          .send({ personId, displayName: 'PC Lee Hall', roles: ['partner-officer'] });
+      const first = await send(`retry-${suffix}`).expect(201);
+      const events = await t.eventCount();
+      const again = await send(`retry-${suffix}`).expect(201);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(await t.eventCount()).toBe(events);
+      const other = await send(`other-${suffix}`).expect(422);
+      expect(other.body.type).toMatch(/idempotency-key-reused$/);
+      expect(await t.eventCount()).toBe(events);
+    });
+  });
+
   describe('row-level security with the application’s own checks switched off', () => {
     const scope = (caller: Caller): AccessContext => ({
       principal: caller,

@@ -40,17 +40,26 @@ export async function rebuildProjection(
     const next = await newGeneration(db, projection);
     let position = 0;
     let applied = 0;
-    /** Applies the log after `position`; each batch its own transaction unless `within` one already. */
+    /**
+     * Applies the log after `position`; each batch its own transaction unless `within` one
+     * already. The next batch is read while this one is applied: reads and writes overlap.
+     */
     const catchUp = async (within: boolean): Promise<void> => {
+      let reading = readAhead(store, position, batchSize);
       for (;;) {
-        const head = await store.headPosition();
-        const events = await store.readAll({ after: position, limit: batchSize });
+        const { head, events } = await reading;
         if (events.length === 0) return;
+        const last = events[events.length - 1].globalPosition!;
+        reading = readAhead(store, last, batchSize);
         // readAll has already upcast them to the newest schema versions.
         const handled = events.filter((e) => projection.handles.includes(e.type));
-        if (!within) await db.query('BEGIN');
+        if (!within) {
+          await db.query('BEGIN');
+          // A crash loses at most a batch of a generation nobody reads yet; the rebuild restarts.
+          await db.query('SET LOCAL synchronous_commit = off');
+        }
         if (handled.length > 0) await projection.apply(db, next.schema, handled);
-        position = events[events.length - 1].globalPosition!;
+        position = last;
         await db.query(
           `INSERT INTO delivery.projection_checkpoints
              (projection, generation, source, partition, position, global_position)
@@ -90,6 +99,15 @@ export async function rebuildProjection(
   } finally {
     db.release();
   }
+}
+
+/** Reads a batch of the log (and the head, for progress); a failure waits for its reader. */
+function readAhead(store: EventStore, after: number, limit: number) {
+  const reading = Promise.all([store.headPosition(), store.readAll({ after, limit })]).then(
+    ([head, events]) => ({ head, events }),
+  );
+  reading.catch(() => undefined);
+  return reading;
 }
 
 async function newGeneration(db: PoolClient, projection: Projection) {
