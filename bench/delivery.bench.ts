@@ -263,7 +263,6 @@ async function main(): Promise<void> {
       readBar.stop();
 
       const rebuildRate = rebuilt.events / rebuilt.seconds;
-      const other = rebuilt.seconds - rebuilt.readSeconds - rebuilt.applySeconds;
       const share = (seconds: number) =>
         `${seconds.toFixed(1)} s (${Math.round((seconds / rebuilt.seconds) * 100)}%)`;
       print(
@@ -308,9 +307,9 @@ async function main(): Promise<void> {
         `Log: ${rate(seed.organisations)} OrganisationRegistered, ` +
           `${rate(seed.events - seed.organisations)} PersonEnrolled v3; ` +
           `VACUUM ANALYZE of the log took ${vacuumSeconds.toFixed(1)} s before the reads.`,
-        `Rebuild time: store.readAll ${share(rebuilt.readSeconds)}, projection apply ` +
-          `${share(rebuilt.applySeconds)}, the rest (checkpoints, commits, head) ${share(other)}; ` +
-          `rebuild / raw read: ${(rebuildRate / (raw.events / raw.seconds)).toFixed(2)}.`,
+        `Rebuild time: store.readAll ${share(rebuilt.readSeconds)} (overlapping the applies), ` +
+          `projection apply ${share(rebuilt.applySeconds)}; rebuild / raw read: ` +
+          `${(rebuildRate / (raw.events / raw.seconds)).toFixed(2)}.`,
       );
     } finally {
       await open.close();

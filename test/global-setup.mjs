@@ -43,8 +43,7 @@ async function setUpPostgres() {
  * .cache/kafka (see test/kafka/kafka-broker.mjs), in a temporary folder removed at teardown.
  *
  * TEST_KAFKA=off skips the broker altogether (no Java or Maven needed, a few seconds saved),
- * e.g. `TEST_KAFKA=off npm run test:unit`; tests that need Kafka then fail for want of
- * TEST_KAFKA_BROKERS.
+ * e.g. `TEST_KAFKA=off npm run test:unit`; the suites that need Kafka are then skipped.
  */
 async function setUpKafka() {
   if (process.env.KAFKA_BROKERS) {

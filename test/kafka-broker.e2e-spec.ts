@@ -1,3 +1,4 @@
+import { describeWithKafka } from '@soc/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,10 +39,7 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_00
 
 const values = (messages: KafkaMessage[]) => messages.map((message) => String(message.value));
 
-// TEST_KAFKA=off (see test/global-setup.mjs) means no Kafka, and no Java, for this run.
-const describeKafka = process.env.TEST_KAFKA === 'off' ? describe.skip : describe;
-
-describeKafka('Kafka broker for the tests', () => {
+describeWithKafka('Kafka broker for the tests', () => {
   it('delivers keyed messages across partitions to a consumer group, in order per key', async () => {
     const brokers = process.env.TEST_KAFKA_BROKERS;
     if (!brokers) throw new Error('TEST_KAFKA_BROKERS is not set by test/global-setup.mjs');

@@ -25,6 +25,7 @@ import {
 import {
   loadOrCreateDevelopmentMasterKey,
   parseMasterKey,
+  PersonalDataAccessLog,
   PersonalDataCipher,
   securityMigrations,
   SubjectKeyStore,
@@ -33,6 +34,13 @@ import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { NORTH_EAST_ORGANISATIONS, northEastPeople } from './north-east-region.js';
+import {
+  COUNTED_ON_INSPECTION_DATE,
+  eachLimited,
+  INSPECTION_DATE,
+  northEastThreats,
+  seedThreat,
+} from './north-east-threats.js';
 
 /** The directory's own administrator: who the seed's events say acted. */
 const SEED_ACTOR = { personId: 'seed', organisationId: 'nersou' };
@@ -65,10 +73,22 @@ async function once(append: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
+/** Waits until the sealer has given every appended event its global position. */
+async function settle(sealer: GlobalLogSealer): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await sealer.measureLag()).unsealed > 0) {
+    if (Date.now() > deadline) throw new Error('Events still unsealed after 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Threats are appended this many at a time (each threat's own facts in order). */
+const THREAT_CONCURRENCY = 8;
+
 async function main(): Promise<void> {
   const env = validateEnv(process.env);
   const database = await resolveDatabase(env);
-  const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+  const pool = new pg.Pool({ connectionString: database.url, max: THREAT_CONCURRENCY + 2 });
   // Connections still idle when the embedded server stops are ended by it; nothing is lost.
   pool.on('error', () => undefined);
   const sealer = new GlobalLogSealer(pool);
@@ -81,13 +101,14 @@ async function main(): Promise<void> {
       : await loadOrCreateDevelopmentMasterKey(env.DATA_DIR);
     const cipher = new PersonalDataCipher(new SubjectKeyStore(pool, masterKey));
     const people = northEastPeople();
+    const threats = northEastThreats(new Date().toISOString().slice(0, 10));
     const metadata = () => ({ actor: SEED_ACTOR, correlationId: randomUUID() });
 
     const bar = new cliProgress.SingleBar(
       { format: 'seeding {bar} {value}/{total} records | {eta_formatted} left', hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(NORTH_EAST_ORGANISATIONS.length + people.length, 0);
+    bar.start(NORTH_EAST_ORGANISATIONS.length + people.length + threats.length, 0);
     let added = 0;
     for (const organisation of NORTH_EAST_ORGANISATIONS) {
       const stream = organisationStream(organisation.organisationId);
@@ -110,10 +131,28 @@ async function main(): Promise<void> {
       }
       bar.increment();
     }
+    const seeder = { store, cipher, accessLog: new PersonalDataAccessLog(pool), pool };
+    let threatsAdded = 0;
+    let threatEvents = 0;
+    await eachLimited(threats, THREAT_CONCURRENCY, async (threat) => {
+      const result = await seedThreat(seeder, threat);
+      if (result.registered) threatsAdded++;
+      threatEvents += result.events;
+      bar.increment();
+    });
+    await settle(sealer);
     bar.stop();
+    const figures = Object.entries(COUNTED_ON_INSPECTION_DATE)
+      .map(([organisationId, count]) => `${organisationId} ${count}`)
+      .join(', ');
     console.log(
-      `North-east region: ${NORTH_EAST_ORGANISATIONS.length} organisations and ${people.length} people ` +
-        `(${added} new records). Sample people, one per role:`,
+      `North-east region: ${NORTH_EAST_ORGANISATIONS.length} organisations, ${people.length} people ` +
+        `(${added} new records) and ${threats.length} threats (${threatsAdded} added, ` +
+        `${threatEvents} threat events appended).\n` +
+        `  Their history matches the inspection: GET /threats/counts?asOf=${INSPECTION_DATE} ` +
+        `should give ${figures}.\n` +
+        `  Live plans: GET /views/my-plans as cleveland-police-lro (roles lro).\n` +
+        `Sample people, one per role:`,
     );
     const shown = new Set<string>();
     for (const person of people) {

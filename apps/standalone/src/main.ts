@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   configureHttp,
@@ -9,6 +10,27 @@ import {
 } from '@soc/platform';
 import { Logger } from 'nestjs-pino';
 import { StandaloneModule } from './standalone.module.js';
+
+/**
+ * On SIGTERM or SIGINT: the application first (its sealer, relay and feeds stop, its pools
+ * close), then the embedded PostgreSQL. Without this the embedded server's own exit hook stops
+ * it at the same moment, under connections still in use.
+ */
+function stopInOrder(app: INestApplication, database: { stop(): Promise<void> }): void {
+  const stop = async () => {
+    let code = 0;
+    await app.close().catch((error: unknown) => {
+      process.stderr.write(`shutdown: ${(error as Error)?.stack ?? String(error)}\n`);
+      code = 1;
+    });
+    await database.stop().catch(() => undefined);
+    process.exit(code);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
+    process.once(signal, () => void stop());
+  }
+}
 
 async function bootstrap(): Promise<void> {
   const env = validateEnv(process.env);
@@ -33,7 +55,7 @@ async function bootstrap(): Promise<void> {
     `\nSOC partnership backend is running (${database.description})\n` +
       `  API docs  ${base}/docs\n  health    ${base}/health\n  metrics   ${base}/metrics\n\n`,
   );
-  process.once('beforeExit', () => void database.stop());
+  stopInOrder(app, database);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -12,6 +12,7 @@ import {
   eventStoreFor,
   organisationRegistered,
   type TestDatabase,
+  describeWithKafka,
 } from '@soc/testing';
 import type { Kafka } from 'kafkajs';
 import { startKafkaBroker } from '../../../test/kafka/kafka-broker.mjs';
@@ -81,7 +82,7 @@ async function readTopic(kafka: Kafka, topic: string, expected: number) {
   return seen;
 }
 
-describe('delivery over Kafka (real broker, real PostgreSQL)', () => {
+describeWithKafka('delivery over Kafka (real broker, real PostgreSQL)', () => {
   let db: TestDatabase;
   let store: EventStore;
   let sealer: GlobalLogSealer;
