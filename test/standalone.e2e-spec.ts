@@ -173,6 +173,43 @@ describe('standalone application (real PostgreSQL)', () => {
     );
   });
 
+  it('gives every field of every request and answer body an example in the OpenAPI document', async () => {
+    type Schema = { properties?: Record<string, Record<string, unknown>> };
+    type Operation = {
+      requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+      responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>;
+    };
+    const { body } = await http().get('/docs/openapi.json').expect(200);
+    const schemas = body.components.schemas as Record<string, Schema>;
+    const nested = (value: Record<string, unknown>) =>
+      '$ref' in value ||
+      'allOf' in value ||
+      (value.type === 'array' && '$ref' in ((value.items as object) ?? {}));
+    const missing: string[] = [];
+    const check = (where: string, schema: Record<string, unknown> | undefined) => {
+      const ref = (schema?.$ref ?? (schema?.items as { $ref?: string })?.$ref) as
+        string | undefined;
+      if (!ref) return;
+      const name = ref.split('/').pop()!;
+      for (const [field, value] of Object.entries(schemas[name].properties ?? {})) {
+        if (!('example' in value) && !nested(value)) missing.push(`${where} ${name}.${field}`);
+      }
+    };
+    for (const [path, operations] of Object.entries(
+      body.paths as Record<string, Record<string, Operation>>,
+    )) {
+      if (path.startsWith('/probe')) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        check(`${method} ${path} body`, operation.requestBody?.content['application/json']?.schema);
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (status.startsWith('2'))
+            check(`${method} ${path} ${status}`, response.content?.['application/json']?.schema);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   describe('bad input gets a problem document and changes nothing', () => {
     const eventCount = async () =>
       Number((await db.pool.query('SELECT count(*) AS n FROM event_store.events')).rows[0].n);

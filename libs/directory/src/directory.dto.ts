@@ -76,9 +76,12 @@ export class ErasePersonBody {
 export class OrganisationView {
   @ApiProperty({ example: 'cleveland-police' }) organisationId!: string;
   @ApiProperty({ example: 'Cleveland Police' }) name!: string;
-  @ApiProperty({ enum: ORGANISATION_KINDS }) kind!: string;
-  @ApiProperty({ description: 'People enrolled' }) people!: number;
-  @ApiProperty({ description: 'Global position of the newest event applied to this row' })
+  @ApiProperty({ enum: ORGANISATION_KINDS, example: 'police-force' }) kind!: string;
+  @ApiProperty({ description: 'People enrolled', example: 5 }) people!: number;
+  @ApiProperty({
+    description: 'Global position of the newest event applied to this row',
+    example: 31,
+  })
   globalPosition!: number;
 }
 
@@ -92,7 +95,8 @@ export class PersonView {
     description: 'null once the person’s personal data has been erased',
   })
   displayName!: string | null;
-  @ApiProperty({ description: 'Whether the personal data was erased' }) erased!: boolean;
-  @ApiProperty({ enum: ROLES, isArray: true }) roles!: string[];
-  @ApiProperty() globalPosition!: number;
+  @ApiProperty({ description: 'Whether the personal data was erased', example: false })
+  erased!: boolean;
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['lro'] }) roles!: string[];
+  @ApiProperty({ example: 31 }) globalPosition!: number;
 }

@@ -50,21 +50,24 @@ class AccessLogQueryParams {
 }
 
 class AccessLogEntryView {
-  @ApiProperty() id!: number;
-  @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiProperty() personId!: string;
-  @ApiProperty() organisationId!: string;
-  @ApiProperty({ isArray: true, type: String }) roles!: string[];
+  @ApiProperty({ example: 4182 }) id!: number;
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T09:12:44.120Z' }) at!: string;
+  @ApiProperty({ example: 'cleveland-police-analyst' }) personId!: string;
+  @ApiProperty({ example: 'cleveland-police' }) organisationId!: string;
+  @ApiProperty({ isArray: true, type: String, example: ['analyst'] }) roles!: string[];
   @ApiProperty({
     enum: ['collection', 'alteration', 'consultation', 'disclosure', 'combination', 'erasure'],
+    example: 'consultation',
   })
   operation!: string;
   @ApiProperty({ example: 'person' }) recordType!: string;
-  @ApiProperty() recordId!: string;
-  @ApiProperty({ isArray: true, type: String }) subjectIds!: string[];
-  @ApiProperty({ nullable: true, type: String }) disclosedTo!: string | null;
+  @ApiProperty({ example: 'cleveland-police-lro' }) recordId!: string;
+  @ApiProperty({ isArray: true, type: String, example: ['person:cleveland-police-lro'] })
+  subjectIds!: string[];
+  @ApiProperty({ nullable: true, type: String, example: null }) disclosedTo!: string | null;
   @ApiProperty({ example: 'MARSOC meeting preparation' }) purpose!: string;
-  @ApiProperty({ nullable: true, type: String }) requestId!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '6f1c2a8e-3d4b-4e5f-9a7b-2c1d0e9f8a7b' })
+  requestId!: string | null;
 }
 
 /** Who consulted, disclosed or erased whose personal data, when and why: for auditors. */

@@ -138,6 +138,7 @@ export class CurrentAssessmentView {
   intelligenceDate!: string;
   @ApiProperty({
     description: 'Its intelligence is older than the stale threshold (months) before today',
+    example: false,
   })
   stale!: boolean;
   @ApiProperty({ enum: MODERATION_STATUSES, example: 'moderated' }) moderationStatus!: string;
@@ -167,7 +168,7 @@ export class AssessmentView {
   @ApiProperty({ type: MorileOutputsView }) outputs!: MorileOutputsView;
   @ApiProperty({ example: '2021-11-01' }) assessedOn!: string;
   @ApiProperty({ example: '2021-10-20' }) intelligenceDate!: string;
-  @ApiProperty() stale!: boolean;
+  @ApiProperty({ example: false }) stale!: boolean;
   @ApiProperty({ example: 'Test purchases confirm supply continues' }) rationale!: string;
   @ApiProperty({ example: '2021-11-01T09:30:00.000Z' }) recordedAt!: string;
   @ApiProperty({ type: PersonRefView }) recordedBy!: PersonRefView;
@@ -184,7 +185,8 @@ export class ThreatSummaryView {
   @ApiProperty({ enum: THREAT_TYPES, example: 'tactical' }) type!: string;
   @ApiProperty({ minimum: 1, maximum: 5, example: 2 }) tier!: number;
   @ApiProperty({ example: 'active' }) phase!: string;
-  @ApiProperty({ description: 'Counts as serious and organised crime' }) soc!: boolean;
+  @ApiProperty({ description: 'Counts as serious and organised crime', example: true })
+  soc!: boolean;
   @ApiProperty({ enum: MARKINGS, example: 'OFFICIAL' }) marking!: string;
   @ApiProperty({ type: PersonRefView }) lro!: PersonRefView;
   @ApiProperty({ nullable: true, type: Number, example: 1240 }) currentScore!: number | null;
@@ -195,10 +197,14 @@ export class ThreatSummaryView {
   @ApiProperty({
     description:
       'The current assessment rests on intelligence older than the stale threshold (false when unassessed)',
+    example: false,
   })
   stale!: boolean;
   @ApiProperty({ nullable: true, type: String, example: '2022-02-01' }) reviewDate!: string | null;
-  @ApiProperty({ description: 'Global position of the newest event applied to this threat' })
+  @ApiProperty({
+    description: 'Global position of the newest event applied to this threat',
+    example: 1042,
+  })
   globalPosition!: number;
 }
 
@@ -209,15 +215,17 @@ export class ThreatView extends ThreatSummaryView {
   @ApiProperty({ nullable: true, type: PersonRefView }) sro!: PersonRefView | null;
   @ApiProperty({ nullable: true, type: String, example: 'Hartlepool town centre' })
   place!: string | null;
-  @ApiProperty({ nullable: true, enum: CLEAR_HOLD_BUILD_PHASES })
+  @ApiProperty({ nullable: true, enum: CLEAR_HOLD_BUILD_PHASES, example: 'hold' })
   clearHoldBuildPhase!: string | null;
-  @ApiProperty({ description: 'Others may learn it exists and who holds it' })
+  @ApiProperty({ description: 'Others may learn it exists and who holds it', example: false })
   signposting!: boolean;
   @ApiProperty({ type: [String], example: ['hartlepool-bc'] }) sharedWith!: string[];
   @ApiProperty({ example: '2021-06-01' }) openedOn!: string;
   @ApiProperty({ example: '2021-06-01T09:00:00.000Z' }) registeredAt!: string;
-  @ApiProperty({ nullable: true, type: String }) closedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String }) closedReason!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '2024-03-31T09:00:00.000Z' }) closedAt!:
+    string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Group dismantled after trial' })
+  closedReason!: string | null;
   @ApiProperty({ nullable: true, type: CurrentAssessmentView })
   currentAssessment!: CurrentAssessmentView | null;
   @ApiProperty({ nullable: true, type: Number, example: 1100 })
@@ -226,6 +234,7 @@ export class ThreatView extends ThreatSummaryView {
     nullable: true,
     enum: TRENDS,
     description: 'Current score against the previous assessment; null when unassessed',
+    example: 'down',
   })
   trend!: Trend | null;
   @ApiProperty({ type: [AssessmentView], description: 'Every assessment, newest first' })
@@ -266,7 +275,7 @@ export class PlanPersonView {
     description: 'Personal data; null once erased',
   })
   name!: string | null;
-  @ApiProperty() erased!: boolean;
+  @ApiProperty({ example: false }) erased!: boolean;
   @ApiProperty({ example: 'principal' }) role!: string;
 }
 
@@ -284,7 +293,8 @@ export class PlanActionView {
   @ApiProperty({ type: PersonRefView }) owner!: PersonRefView;
   @ApiProperty({ example: '2022-01-31' }) dueDate!: string;
   @ApiProperty({ enum: ACTION_STATUSES, example: 'in-progress' }) status!: string;
-  @ApiProperty({ description: 'Still open and due before today' }) pastDue!: boolean;
+  @ApiProperty({ description: 'Still open and due before today', example: false })
+  pastDue!: boolean;
   @ApiProperty({ nullable: true, type: String }) outcome!: string | null;
   @ApiProperty({ nullable: true, type: String }) cancellationReason!: string | null;
   @ApiProperty({ example: '2021-12-01T10:00:00.000Z' }) createdAt!: string;
@@ -301,22 +311,23 @@ export class PlanOnAPageView {
   @ApiProperty({ example: '0197c1f0-0000-7000-8000-000000000001' }) threatId!: string;
   @ApiProperty({ example: 'OPERATION KESTREL' }) codeName!: string;
   @ApiProperty({ example: 'cleveland-police' }) ownerOrganisationId!: string;
-  @ApiProperty({ enum: THREAT_KINDS }) kind!: string;
+  @ApiProperty({ enum: THREAT_KINDS, example: 'ocg' }) kind!: string;
   @ApiProperty({ example: 'County lines supply into Hartlepool from Merseyside' })
   summary!: string;
   @ApiProperty({ example: 'county-lines' }) priorityArea!: string;
-  @ApiProperty({ enum: THREAT_TYPES }) type!: string;
+  @ApiProperty({ enum: THREAT_TYPES, example: 'tactical' }) type!: string;
   @ApiProperty({ example: 2 }) tier!: number;
   @ApiProperty({ example: 'active' }) phase!: string;
   @ApiProperty({ enum: MARKINGS, example: 'OFFICIAL' }) marking!: string;
   @ApiProperty({ type: PersonRefView }) lro!: PersonRefView;
   @ApiProperty({ nullable: true, type: PersonRefView }) sro!: PersonRefView | null;
-  @ApiProperty({ nullable: true, type: String }) place!: string | null;
-  @ApiProperty({ nullable: true, enum: CLEAR_HOLD_BUILD_PHASES })
+  @ApiProperty({ nullable: true, type: String, example: 'Dyke House, Hartlepool' }) place!:
+    string | null;
+  @ApiProperty({ nullable: true, enum: CLEAR_HOLD_BUILD_PHASES, example: 'hold' })
   clearHoldBuildPhase!: string | null;
   @ApiProperty({ nullable: true, type: CurrentAssessmentView })
   currentAssessment!: CurrentAssessmentView | null;
-  @ApiProperty({ nullable: true, enum: TRENDS }) trend!: Trend | null;
+  @ApiProperty({ nullable: true, enum: TRENDS, example: 'down' }) trend!: Trend | null;
   @ApiProperty({
     nullable: true,
     type: String,
@@ -329,14 +340,16 @@ export class PlanOnAPageView {
   risks!: string[];
   @ApiProperty({ nullable: true, type: String, example: '2022-02-01' })
   reviewDate!: string | null;
-  @ApiProperty({ description: 'The review date has passed' }) reviewOverdue!: boolean;
-  @ApiProperty({ nullable: true, type: String }) lastReviewedOn!: string | null;
+  @ApiProperty({ description: 'The review date has passed', example: false })
+  reviewOverdue!: boolean;
+  @ApiProperty({ nullable: true, type: String, example: '2021-12-15' }) lastReviewedOn!:
+    string | null;
   @ApiProperty({ type: [PlanPersonView] }) people!: PlanPersonView[];
   @ApiProperty({ type: [PlanActionView] }) actions!: PlanActionView[];
   @ApiProperty({ example: 'hartlepool-bc', description: 'The organisation this copy is for' })
   preparedFor!: string;
   @ApiProperty({ example: '2022-01-10' }) preparedOn!: string;
-  @ApiProperty() globalPosition!: number;
+  @ApiProperty({ example: 1042 }) globalPosition!: number;
 }
 
 export class ActionStatusCountsView {
@@ -365,14 +378,18 @@ export class MyPlanView {
   nextReviewDate!: string | null;
   @ApiProperty({ nullable: true, type: Number, example: 1240 }) latestScore!: number | null;
   @ApiProperty({ nullable: true, enum: TRENDS, example: 'up' }) trend!: Trend | null;
-  @ApiProperty() stale!: boolean;
+  @ApiProperty({ example: false }) stale!: boolean;
   @ApiProperty({ type: ActionStatusCountsView }) actionsByStatus!: ActionStatusCountsView;
   @ApiProperty({ type: [OwnerActionCountView] })
   actionsByOwnerOrganisation!: OwnerActionCountView[];
-  @ApiProperty({ description: 'The review date has passed' }) reviewOverdue!: boolean;
+  @ApiProperty({ description: 'The review date has passed', example: false })
+  reviewOverdue!: boolean;
   @ApiProperty({ example: 2, description: 'Open actions due before today' })
   actionsPastDue!: number;
-  @ApiProperty({ description: 'No plan or action activity for the quiet threshold (weeks)' })
+  @ApiProperty({
+    description: 'No plan or action activity for the quiet threshold (weeks)',
+    example: false,
+  })
   quiet!: boolean;
   @ApiProperty({ example: '2021-12-01T14:00:00.000Z' }) lastActivityAt!: string;
 }
