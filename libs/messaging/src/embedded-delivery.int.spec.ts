@@ -165,5 +165,11 @@ describe('embedded delivery: projections fed from the event store (real PostgreS
       { generation: 2, status: 'active' },
     ]);
     await expect(hasReached(db.pool, projection.name, [], last)).resolves.toBe(true);
+    // Indexes deferred while the tables filled are there once the generation serves.
+    const { rows: indexes } = await db.pool.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'people'`,
+      [result.schema],
+    );
+    expect(indexes.map((i) => i.indexdef).join('\n')).toMatch(/\(organisation_id, person_id\)/);
   });
 });

@@ -140,6 +140,9 @@ export const directoryProjection: Projection = {
         erased_at       timestamptz,
         global_position bigint NOT NULL
       )`);
+  },
+
+  async createIndexes(db: PoolClient, schema: string) {
     await db.query(`CREATE INDEX ON "${schema}".people (organisation_id, person_id)`);
   },
 

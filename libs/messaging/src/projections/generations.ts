@@ -21,12 +21,15 @@ export async function createGeneration(
   db: PoolClient,
   projection: Projection,
   generation: number,
+  /** A rebuild creates the secondary indexes once its tables are filled. */
+  { deferIndexes = false }: { deferIndexes?: boolean } = {},
 ): Promise<Generation> {
   const name = checkProjectionName(projection.name);
   const schema = `${name}_g${generation}`;
   await db.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
   await db.query(`CREATE SCHEMA ${quote(schema)}`);
   await projection.createTables(db, schema);
+  if (!deferIndexes) await projection.createIndexes?.(db, schema);
   await protectTables(db, projection, schema);
   await db.query(
     `INSERT INTO delivery.projection_generations (projection, generation, schema_name, status)

@@ -26,6 +26,11 @@ export interface Projection {
   /** Creates the projection's tables in an empty schema. */
   createTables(db: PoolClient, schema: string): Promise<void>;
   /**
+   * Creates the secondary indexes queries need. A rebuild fills the tables first and indexes them
+   * once, before it switches: cheaper than keeping the indexes up to date row by row.
+   */
+  createIndexes?(db: PoolClient, schema: string): Promise<void>;
+  /**
    * Applies events, oldest first (each stream in version order), to the tables in `schema`,
    * within the caller's transaction. Writing a whole batch with a few statements is what keeps
    * rebuilds fast.

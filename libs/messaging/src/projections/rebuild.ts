@@ -75,6 +75,8 @@ export async function rebuildProjection(
       }
     };
     await catchUp(false);
+    await projection.createIndexes?.(db, next.schema);
+    await catchUp(false);
     // The switch, in one transaction: holding the generation rows pauses the live feed (it reads
     // them FOR SHARE), so after the last events are applied here nothing it applied is missing.
     await db.query('BEGIN');
@@ -118,7 +120,7 @@ async function newGeneration(db: PoolClient, projection: Projection) {
       WHERE projection = $1`,
     [projection.name],
   );
-  const next = await createGeneration(db, projection, rows[0].next);
+  const next = await createGeneration(db, projection, rows[0].next, { deferIndexes: true });
   await db.query('COMMIT');
   return next;
 }

@@ -804,6 +804,16 @@ function foldAction(batch: Batch, threat: ThreatRow, event: Recorded): void {
   if (event.type === ActionCancelled.type) action.cancellation_reason = event.data.reason;
 }
 
+/** The indexes the queries need beyond the keys; a rebuild creates them once it has filled the tables. */
+async function createIndexes(db: PoolClient, schema: string): Promise<void> {
+  const s = `"${schema}"`;
+  await db.query(`CREATE INDEX ON ${s}.threats (owner_organisation_id, code_name)`);
+  await db.query(`CREATE INDEX ON ${s}.threats (lro_person_id)`);
+  await db.query(
+    `CREATE INDEX ON ${s}.threat_states (threat_id, valid_from DESC, global_position DESC)`,
+  );
+}
+
 async function createTables(db: PoolClient, schema: string): Promise<void> {
   const s = `"${schema}"`;
   const access = `
@@ -855,8 +865,6 @@ async function createTables(db: PoolClient, schema: string): Promise<void> {
       last_activity_at       timestamptz NOT NULL,
       global_position        bigint NOT NULL
     ) WITH (fillfactor = 70)`); // room on the page: most batches rewrite every row they touch
-  await db.query(`CREATE INDEX ON ${s}.threats (owner_organisation_id, code_name)`);
-  await db.query(`CREATE INDEX ON ${s}.threats (lro_person_id)`);
   await db.query(`
     CREATE TABLE ${s}.threat_states (
       threat_id             text NOT NULL,
@@ -870,9 +878,6 @@ async function createTables(db: PoolClient, schema: string): Promise<void> {
       phase                 text NOT NULL,
       PRIMARY KEY (threat_id, global_position)
     )`);
-  await db.query(
-    `CREATE INDEX ON ${s}.threat_states (threat_id, valid_from DESC, global_position DESC)`,
-  );
   await db.query(`
     CREATE TABLE ${s}.assessments (
       threat_id                    text NOT NULL,
@@ -978,6 +983,7 @@ export const threatsProjection: Projection = {
     [SIGNPOSTS.table]: 'true',
   },
   createTables,
+  createIndexes,
 
   async apply(db: PoolClient, schema: string, events: readonly RecordedEvent[]) {
     const batch = await Batch.load(db, schema, events);
