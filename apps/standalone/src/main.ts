@@ -6,6 +6,7 @@ import {
   corsOriginsOf,
   InvalidEnvironmentError,
   resolveDatabase,
+  trustProxyOf,
   validateEnv,
 } from '@soc/platform';
 import { Logger } from 'nestjs-pino';
@@ -46,6 +47,7 @@ async function bootstrap(): Promise<void> {
       'Multi-agency serious and organised crime partnership work: threats, plans, meetings, referrals, audit',
     version: process.env.npm_package_version ?? 'dev',
     corsOrigins: corsOriginsOf(env),
+    trustProxy: trustProxyOf(env),
   });
   app.enableShutdownHooks();
   await app.listen(env.PORT, env.HOST);

@@ -1,4 +1,4 @@
-import { corsOriginsOf, InvalidEnvironmentError, validateEnv } from './env.js';
+import { trustProxyOf, corsOriginsOf, InvalidEnvironmentError, validateEnv } from './env.js';
 
 describe('validateEnv', () => {
   it('fills defaults for an empty environment', () => {
@@ -103,6 +103,22 @@ describe('validateEnv', () => {
       ['https://app.example.org;https://b.example.org'],
     ])('refuses CORS_ORIGINS=%s', (value) => {
       expect(problemsOf({ CORS_ORIGINS: value })).toMatch(/CORS_ORIGINS=.*must be origins/);
+    });
+  });
+
+  describe('proxies', () => {
+    it('takes a hop count or a list of addresses, subnets and names', () => {
+      expect(trustProxyOf(validateEnv({}))).toBeUndefined();
+      expect(trustProxyOf(validateEnv({ TRUST_PROXY: '1' }))).toBe(1);
+      expect(trustProxyOf(validateEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }))).toEqual([
+        'loopback',
+        '10.0.0.0/8',
+      ]);
+    });
+
+    it('refuses anything else, naming the variable', () => {
+      expect(() => validateEnv({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+      expect(() => validateEnv({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
     });
   });
 

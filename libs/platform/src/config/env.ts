@@ -138,6 +138,20 @@ export class Env {
   })
   CORS_ORIGINS?: string;
 
+  /**
+   * Proxies in front of the service whose X-Forwarded-For is believed: a number of hops, or
+   * comma-separated addresses, CIDRs or `loopback`/`linklocal`/`uniquelocal`. Unset: none.
+   */
+  @IsOptional()
+  @Matches(
+    /^(\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?))*)$/,
+    {
+      message:
+        'TRUST_PROXY must be a number of hops or comma-separated addresses, CIDRs or loopback',
+    },
+  )
+  TRUST_PROXY?: string;
+
   /** An assessment whose newest intelligence is older than this many months shows as stale. */
   @Type(() => Number)
   @IsInt()
@@ -183,6 +197,13 @@ export function corsOriginsOf(env: Pick<Env, 'CORS_ORIGINS'>): string[] {
     .split(',')
     .map((origin) => origin.trim().toLowerCase())
     .filter((origin) => origin !== '');
+}
+
+/** TRUST_PROXY as Express takes it: a hop count, or a list of addresses and subnets. */
+export function trustProxyOf(env: Pick<Env, 'TRUST_PROXY'>): number | string[] | undefined {
+  if (env.TRUST_PROXY === undefined) return undefined;
+  if (/^\d+$/.test(env.TRUST_PROXY)) return Number(env.TRUST_PROXY);
+  return env.TRUST_PROXY.split(',').map((part) => part.trim());
 }
 
 export class InvalidEnvironmentError extends Error {

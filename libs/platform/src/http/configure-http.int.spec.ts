@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { IsString } from 'class-validator';
@@ -15,6 +16,11 @@ class ProbeController {
   @Get()
   read() {
     return { ok: true };
+  }
+
+  @Get('address')
+  address(@Req() request: Request) {
+    return { ip: request.ip };
   }
 
   @Post()
@@ -153,5 +159,24 @@ describe('configureHttp: security headers and CORS', () => {
         expect(response.headers['access-control-allow-origin']).toBeUndefined();
       }
     });
+  });
+});
+
+describe('configureHttp: proxies', () => {
+  const forwarded = (app: INestApplication) =>
+    request(app.getHttpServer()).get('/probe/address').set('x-forwarded-for', '203.0.113.7');
+
+  it('ignores X-Forwarded-For unless told to trust the proxy', async () => {
+    const app = await appWith();
+    const { body } = await forwarded(app).expect(200);
+    expect(body.ip).not.toBe('203.0.113.7');
+    await app.close();
+  });
+
+  it('takes the client address from a trusted proxy', async () => {
+    const app = await appWith({ trustProxy: ['loopback'] });
+    const { body } = await forwarded(app).expect(200);
+    expect(body.ip).toBe('203.0.113.7');
+    await app.close();
   });
 });

@@ -12,6 +12,11 @@ export interface HttpSettings {
   readonly bodyLimit?: string;
   /** Browser origins allowed to call the API (see `corsOriginsOf`); none: no CORS headers at all. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Express's `trust proxy`: which proxies' X-Forwarded-For to believe, so that limits per client
+   * address see clients and not the load balancer (see `trustProxyOf`). Unset: none.
+   */
+  readonly trustProxy?: number | readonly string[];
 }
 
 /**
@@ -25,6 +30,7 @@ export function configureHttp(app: INestApplication, settings: HttpSettings): vo
     type: ['application/json', 'application/*+json'],
   });
   express.disable('x-powered-by');
+  if (settings.trustProxy !== undefined) express.set('trust proxy', settings.trustProxy);
   express.use(securityHeaders());
   if (settings.corsOrigins?.length) app.enableCors(corsOptions(settings.corsOrigins));
   app.useGlobalPipes(validationPipe());
