@@ -4,8 +4,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '@soc/platform';
-import { DataSource, type MigrationInterface } from 'typeorm';
+import { runMigrations, startEmbeddedPostgres } from '@soc/platform';
+import type { MigrationInterface } from 'typeorm';
 import { eventStoreMigrations } from '@soc/event-store';
 
 /**
@@ -101,18 +101,7 @@ export async function openServer(): Promise<BenchServer> {
     async createEventStoreDatabase(more = []) {
       const database = await createDatabase();
       // The same migrations, run the same way, as the application and the test harness.
-      const migrations = new DataSource({
-        type: 'postgres',
-        url: database,
-        migrations: [...eventStoreMigrations, ...more],
-        logging: false,
-      });
-      await migrations.initialize();
-      try {
-        await migrations.runMigrations({ transaction: 'each' });
-      } finally {
-        await migrations.destroy();
-      }
+      await runMigrations(database, [...eventStoreMigrations, ...more]);
       return database;
     },
     async close() {

@@ -20,6 +20,7 @@ import {
   InvalidEnvironmentError,
   platformMigrations,
   resolveDatabase,
+  runMigrations,
   validateEnv,
 } from '@soc/platform';
 import {
@@ -32,7 +33,6 @@ import {
 } from '@soc/security';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { NORTH_EAST_ORGANISATIONS, northEastPeople } from './north-east-region.js';
 import {
   COUNTED_ON_INSPECTION_DATE,
@@ -45,22 +45,13 @@ import {
 /** The directory's own administrator: who the seed's events say acted. */
 const SEED_ACTOR = { personId: 'seed', organisationId: 'nersou' };
 
-async function migrate(url: string): Promise<void> {
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url,
-    migrations: [
-      ...eventStoreMigrations,
-      ...deliveryMigrations,
-      ...securityMigrations,
-      ...platformMigrations,
-    ],
-    logging: false,
-  });
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
-  await dataSource.destroy();
-}
+const migrate = (url: string) =>
+  runMigrations(url, [
+    ...eventStoreMigrations,
+    ...deliveryMigrations,
+    ...securityMigrations,
+    ...platformMigrations,
+  ]);
 
 /** Appends unless the stream already holds the record: the seed can run again safely. */
 async function once(append: () => Promise<unknown>): Promise<boolean> {

@@ -38,6 +38,14 @@ export interface AppendResult {
   readonly globalPosition: number | null;
 }
 
+/** A stream folded into a decider's state, and where it stood when read. */
+export interface LoadedStream<TState> {
+  readonly state: TState;
+  readonly version: number;
+  /** Global position of its last event, or null (empty stream, or not sealed yet). */
+  readonly globalPosition: number | null;
+}
+
 export interface AppendOptions {
   /** Wait until the events have a global position (read-your-writes); default true. */
   readonly awaitGlobalPosition?: boolean;
@@ -171,9 +179,13 @@ export class EventStore {
   async load<TState, TEvent extends DomainEvent>(
     streamId: string,
     decider: Pick<Decider<TState, never, TEvent>, 'initialState' | 'evolve'>,
-  ): Promise<{ state: TState; version: number }> {
+  ): Promise<LoadedStream<TState>> {
     const history = await this.readStream(streamId);
-    return { state: fold(decider, history as unknown as TEvent[]), version: history.length };
+    return {
+      state: fold(decider, history as unknown as TEvent[]),
+      version: history.length,
+      globalPosition: history[history.length - 1]?.globalPosition ?? null,
+    };
   }
 
   /**
@@ -188,19 +200,33 @@ export class EventStore {
     metadata: AppendMetadata,
     options: AppendOptions & { ifVersion?: number } = {},
   ): Promise<AppendResult & { events: readonly TEvent[] }> {
-    const history = await this.readStream(streamId);
-    const version = history.length;
+    const loaded = await this.load(streamId, decider);
+    return this.decideOn(streamId, decider, loaded, command, metadata, options);
+  }
+
+  /**
+   * Decide and append on a state the caller has already loaded (to check who may act on it), at
+   * the version it was loaded at: a write in between is a conflict, and the stream is read once.
+   */
+  async decideOn<TState, TCommand, TEvent extends DomainEvent>(
+    streamId: string,
+    decider: Decider<TState, TCommand, TEvent>,
+    loaded: LoadedStream<TState>,
+    command: TCommand,
+    metadata: AppendMetadata,
+    options: AppendOptions & { ifVersion?: number } = {},
+  ): Promise<AppendResult & { events: readonly TEvent[] }> {
+    const { state, version } = loaded;
     if (options.ifVersion !== undefined && options.ifVersion !== version) {
       throw new VersionConflictError(streamId, options.ifVersion, version);
     }
-    const state = fold(decider, history as unknown as TEvent[]);
     const events = decider.decide(command, state);
     if (events.length === 0) {
       return {
         streamId,
         streamVersion: version,
         eventIds: [],
-        globalPosition: history[version - 1]?.globalPosition ?? null,
+        globalPosition: loaded.globalPosition,
         events,
       };
     }

@@ -1,3 +1,4 @@
+import { Wakeup } from './wakeup.js';
 import type { Pool, PoolClient } from 'pg';
 import { globalLinkHash } from './recorded-event.js';
 import { LeaderLease } from './leader-lease.js';
@@ -65,8 +66,7 @@ export class GlobalLogSealer {
   private readonly lease: LeaderLease;
   private running = false;
   private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private wakePending = false;
+  private readonly wakeup = new Wakeup();
   /** The head as this instance last wrote or read it; null when it must be read again. */
   private head: Head | null = null;
   private readonly recentlySealed = new Map<string, number>();
@@ -107,10 +107,7 @@ export class GlobalLogSealer {
   }
 
   wake(): void {
-    const wake = this.wakeUp;
-    this.wakeUp = null;
-    if (wake) wake();
-    else this.wakePending = true;
+    this.wakeup.wake();
   }
 
   /** Called with the newest sealed position each time this instance seals or learns of a seal. */
@@ -202,26 +199,11 @@ export class GlobalLogSealer {
         this.onError(error);
       }
       if (sealed < this.batchSize && this.running) {
-        await this.idle(failures > 0 ? Math.min(5000, this.idleMs * 2 ** failures) : this.idleMs);
+        await this.wakeup.sleep(
+          failures > 0 ? Math.min(5000, this.idleMs * 2 ** failures) : this.idleMs,
+        );
       }
     }
-  }
-
-  private idle(ms: number): Promise<void> {
-    if (this.wakePending) {
-      this.wakePending = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeUp = null;
-        resolve();
-      }, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 
   private async readHead(client: PoolClient): Promise<Head> {

@@ -12,3 +12,4 @@ export { eventStoreMigrations } from './migrations/index.js';
 export * from './leader-lease.js';
 export * from './domain-errors.js';
 export * from './command-result.js';
+export * from './wakeup.js';

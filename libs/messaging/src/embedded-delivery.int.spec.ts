@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { allEventContracts } from '@soc/contracts';
 import { directoryProjection } from '@soc/directory';
 import { EventTypeRegistry, type EventStore, type GlobalLogSealer } from '@soc/event-store';
 import {
-  appendMetadata,
   createTestDatabase,
   eventStoreFor,
-  organisationRegistered,
+  registerOrganisations,
   type TestDatabase,
 } from '@soc/testing';
 import {
@@ -34,22 +32,6 @@ function poisonable(state: { poisoned: boolean }): Projection {
       await directoryProjection.apply(db, schema, events);
     },
   };
-}
-
-async function register(store: EventStore, names: string[]): Promise<number> {
-  let last = 0;
-  for (const name of names) {
-    const event = organisationRegistered(name);
-    event.data.name = name;
-    const result = await store.append(
-      `organisation:${randomUUID()}`,
-      'no-stream',
-      [event],
-      appendMetadata(),
-    );
-    last = result.globalPosition!;
-  }
-  return last;
 }
 
 describe('embedded delivery: projections fed from the event store (real PostgreSQL)', () => {
@@ -85,7 +67,7 @@ describe('embedded delivery: projections fed from the event store (real PostgreS
     ).rows.map((r) => r.name);
 
   it('projects what is appended and lets a query wait for its own write', async () => {
-    const position = await register(store, ['alpha', 'bravo']);
+    const position = await registerOrganisations(store, ['alpha', 'bravo']);
     await waitForPosition(db.pool, projection.name, [], position, 5000);
     expect(await organisations()).toEqual(['alpha', 'bravo']);
     await expect(applier.position(LOG_SOURCE, -1)).resolves.toBeGreaterThanOrEqual(position);
@@ -99,8 +81,8 @@ describe('embedded delivery: projections fed from the event store (real PostgreS
   });
 
   it('dead-letters an event that keeps failing and moves on; a replay applies it once fixed', async () => {
-    await register(store, ['poison-charlie']);
-    const last = await register(store, ['delta']);
+    await registerOrganisations(store, ['poison-charlie']);
+    const last = await registerOrganisations(store, ['delta']);
     await waitForPosition(db.pool, projection.name, [], last, 10_000);
     expect(await organisations()).toEqual(['alpha', 'bravo', 'delta']);
     const { rows } = await db.pool.query<{ id: string; error: string; attempts: number }>(
@@ -119,7 +101,7 @@ describe('embedded delivery: projections fed from the event store (real PostgreS
 
   it('survives its database connection being killed mid-batch, counting nothing twice', async () => {
     const names = Array.from({ length: 300 }, (_, i) => `echo-${String(i).padStart(3, '0')}`);
-    const writing = register(store, names);
+    const writing = registerOrganisations(store, names);
     await sleep(50);
     await db.admin((client) =>
       client.query(
@@ -153,7 +135,7 @@ describe('embedded delivery: projections fed from the event store (real PostgreS
     expect(result.generation).toBe(2);
     expect(readsDuringRebuild.every((n) => n >= before.length)).toBe(true);
     expect(await organisations()).toEqual(before);
-    const last = await register(store, ['zulu']);
+    const last = await registerOrganisations(store, ['zulu']);
     await waitForPosition(db.pool, projection.name, [], last, 5000);
     expect(await organisations()).toEqual([...before, 'zulu'].sort());
     const { rows } = await db.pool.query<{ generation: number; status: string }>(

@@ -11,6 +11,7 @@ import {
   createTestDatabase,
   eventStoreFor,
   organisationRegistered,
+  registerOrganisations,
   type TestDatabase,
   describeWithKafka,
 } from '@soc/testing';
@@ -44,22 +45,6 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000, what
     if (Date.now() - started > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
     await sleep(50);
   }
-}
-
-async function register(store: EventStore, names: string[]): Promise<number> {
-  let last = 0;
-  for (const name of names) {
-    const event = organisationRegistered(name);
-    event.data.name = name;
-    const result = await store.append(
-      `organisation:${randomUUID()}`,
-      'no-stream',
-      [event],
-      appendMetadata(),
-    );
-    last = result.globalPosition!;
-  }
-  return last;
 }
 
 /** Everything on a topic, read from the start by a throw-away consumer group. */
@@ -134,7 +119,7 @@ describeWithKafka('delivery over Kafka (real broker, real PostgreSQL)', () => {
         [organisationRegistered('s1'), organisationRegistered('s2')],
         appendMetadata(),
       );
-      const last = await register(store, ['alpha', 'bravo', 'charlie']);
+      const last = await registerOrganisations(store, ['alpha', 'bravo', 'charlie']);
       await waitForPosition(db.pool, projection.name, subscribed, last, 30_000);
       expect(await names()).toEqual(
         ['Organisation s1', 'Organisation s2', 'alpha', 'bravo', 'charlie'].sort(),
@@ -162,7 +147,7 @@ describeWithKafka('delivery over Kafka (real broker, real PostgreSQL)', () => {
         topic: `${prefix}.directory.events`,
         messages: [{ key: 'x', value: 'not json' }],
       });
-      const after = await register(store, ['delta']);
+      const after = await registerOrganisations(store, ['delta']);
       await waitForPosition(db.pool, projection.name, subscribed, after, 30_000);
       await until(
         async () => (await readTopic(kafka, `${prefix}.directory.events`, 12)).length >= 12,
@@ -192,7 +177,7 @@ describeWithKafka('delivery over Kafka (real broker, real PostgreSQL)', () => {
         'SELECT sum(people)::int AS people, count(*)::int AS n FROM directory.organisations',
       );
       await feed.start();
-      const latest = await register(store, ['echo']);
+      const latest = await registerOrganisations(store, ['echo']);
       await waitForPosition(db.pool, projection.name, subscribed, latest, 30_000);
       const recounted = await db.pool.query(
         'SELECT count(*)::int AS n FROM directory.organisations',
@@ -227,10 +212,10 @@ describeWithKafka('delivery over Kafka (real broker, real PostgreSQL)', () => {
     });
     await feed.start();
     try {
-      await register(outage.store, ['before']);
+      await registerOrganisations(outage.store, ['before']);
       await until(async () => relay.current.publishedPosition >= 1, 30_000, 'first publish');
       await broker.stop();
-      const last = await register(outage.store, ['during-1', 'during-2', 'during-3']);
+      const last = await registerOrganisations(outage.store, ['during-1', 'during-2', 'during-3']);
       expect(last).toBe(4);
       await until(async () => relay.current.state === 'degraded', 30_000, 'the relay to notice');
       expect(relay.current.publishedPosition).toBe(1);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { DataSource } from 'typeorm';
 import { allEventContracts } from '@soc/contracts';
 import {
   EventStore,
@@ -9,7 +8,7 @@ import {
   GlobalLogSealer,
 } from '@soc/event-store';
 import { deliveryMigrations } from '@soc/messaging';
-import { platformMigrations } from '@soc/platform';
+import { platformMigrations, runMigrations } from '@soc/platform';
 import { securityMigrations } from '@soc/security';
 
 /** Set by the jest global setup: a server the tests may create databases on. */
@@ -62,20 +61,12 @@ export async function createTestDatabase({
   await admin((client) => client.query(`CREATE DATABASE ${name}`));
   const url = databaseUrl(server, name);
   if (migrate) {
-    const migrations = new DataSource({
-      type: 'postgres',
-      url,
-      migrations: [
-        ...eventStoreMigrations,
-        ...deliveryMigrations,
-        ...securityMigrations,
-        ...platformMigrations,
-      ],
-      logging: false,
-    });
-    await migrations.initialize();
-    await migrations.runMigrations({ transaction: 'each' });
-    await migrations.destroy();
+    await runMigrations(url, [
+      ...eventStoreMigrations,
+      ...deliveryMigrations,
+      ...securityMigrations,
+      ...platformMigrations,
+    ]);
   }
   const pool = new Pool({ connectionString: url, max: poolSize });
   // Idle connections ended by the server (terminated on purpose, or the database dropped) are replaced.

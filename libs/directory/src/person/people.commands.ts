@@ -4,6 +4,7 @@ import {
   type CommandResult,
   EVENT_STORE_POOL,
   EventStore,
+  type LoadedStream,
   NotFoundError,
   toCommandResult,
 } from '@soc/event-store';
@@ -55,12 +56,14 @@ export class PeopleCommands {
     if (organisation.status !== 'registered') {
       throw new NotFoundError(`No organisation ${organisationId}`);
     }
-    const { state: person } = await this.store.load(personStream(body.personId), personDecider);
-    if (person.status !== 'none') {
+    // Checked before sealing: an erased person's subject takes no new key (410), but the answer
+    // for an id already in use is 409.
+    const person = await this.store.load(personStream(body.personId), personDecider);
+    if (person.state.status !== 'none') {
       throw new AlreadyExistsError(`Person ${body.personId} is already enrolled`);
     }
     const displayName = await this.cipher.seal(personSubject(body.personId), body.displayName);
-    return this.run(access, body.personId, {
+    return this.run(access, body.personId, person, {
       kind: 'enrol',
       personId: body.personId,
       organisationId,
@@ -74,35 +77,19 @@ export class PeopleCommands {
     personId: string,
     roles: Role[],
   ): Promise<CommandResult> {
-    await this.authorise(access, personId, 'person:change-roles');
-    return this.run(access, personId, { kind: 'change-roles', personId, roles });
+    const person = await this.authorise(access, personId, 'person:change-roles');
+    return this.run(access, personId, person, { kind: 'change-roles', personId, roles });
   }
 
   /** Appends the erasure, then destroys the key; a retry finds the event and destroys it again. */
   async erase(access: AccessContext, personId: string, reason: string): Promise<CommandResult> {
-    await this.authorise(access, personId, 'person:erase');
+    const person = await this.authorise(access, personId, 'person:erase');
     const subjectId = personSubject(personId);
-    const result = await this.run(access, personId, { kind: 'erase', personId, subjectId, reason });
+    const command = { kind: 'erase', personId, subjectId, reason } as const;
+    const result = await this.run(access, personId, person, command);
     await this.keys.erase(subjectId, { ...access.principal, reason });
-    const db = await this.pool.connect();
-    try {
-      await this.accessLog.record(
-        db,
-        access,
-        [
-          {
-            operation: 'erasure',
-            recordType: 'person',
-            recordId: personId,
-            subjectIds: [subjectId],
-            disclosedTo: null,
-          },
-        ],
-        reason,
-      );
-    } finally {
-      db.release();
-    }
+    const erasure = { recordType: 'person', recordId: personId, subjectIds: [subjectId] };
+    await this.accessLog.record(this.pool, access, [{ operation: 'erasure', ...erasure }], reason);
     return result;
   }
 
@@ -110,25 +97,29 @@ export class PeopleCommands {
     access: AccessContext,
     personId: string,
     permission: 'person:change-roles' | 'person:erase',
-  ): Promise<Person> {
-    const { state: person } = await this.store.load(personStream(personId), personDecider);
-    if (person.status === 'none') throw new NotFoundError(`No person ${personId}`);
+  ): Promise<LoadedStream<Person>> {
+    const person = await this.store.load(personStream(personId), personDecider);
+    const { state } = person;
+    if (state.status === 'none') throw new NotFoundError(`No person ${personId}`);
     enforce(access.principal, permission, {
       type: 'person',
       id: personId,
-      ownerOrganisationId: person.organisationId,
+      ownerOrganisationId: state.organisationId,
     });
     return person;
   }
 
+  /** Decides on the state already read (and checked), appending at the version it was read at. */
   private async run(
     access: AccessContext,
     personId: string,
+    person: LoadedStream<Person>,
     command: PersonCommand,
   ): Promise<CommandResult> {
-    const result = await this.store.handle(
+    const result = await this.store.decideOn(
       personStream(personId),
       personDecider,
+      person,
       command,
       commandMetadata(access),
     );

@@ -1,4 +1,4 @@
-import { type EventStore, LeaderLease, type RecordedEvent } from '@soc/event-store';
+import { type EventStore, LeaderLease, type RecordedEvent, Wakeup } from '@soc/event-store';
 import type { ITopicMetadata, Kafka, Message, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { relayFailuresTotal, relayLagEvents, relayPublishedTotal } from '../delivery.metrics.js';
@@ -41,7 +41,7 @@ export class OutboxRelay {
   private partitions = new Map<string, ITopicMetadata>();
   private running = false;
   private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  private readonly wakeup = new Wakeup();
   private stopListening: (() => void) | null = null;
   private status: RelayStatus = {
     state: 'starting',
@@ -67,25 +67,19 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.stopListening = this.store.sealer.onSealed(() => this.wake());
+    this.stopListening = this.store.sealer.onSealed(() => this.wakeup.wake());
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.stopListening?.();
-    this.wake();
+    this.wakeup.wake();
     await this.loop;
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = null;
     await this.lease.release();
     this.status.state = 'stopped';
-  }
-
-  private wake(): void {
-    const wake = this.wakeUp;
-    this.wakeUp = null;
-    wake?.();
   }
 
   private async run(): Promise<void> {
@@ -95,7 +89,7 @@ export class OutboxRelay {
       try {
         if (!(await this.lease.tryAcquire())) {
           this.status.state = 'standby';
-          await this.idle(500);
+          await this.wakeup.sleep(500);
           continue;
         }
         published = await this.publishOnce();
@@ -123,7 +117,7 @@ export class OutboxRelay {
       if (published === 0 && this.running) {
         const idle = this.options.idleMs ?? 100;
         const backoff = Math.min(this.options.maxBackoffMs ?? 30_000, 250 * 2 ** (failures - 1));
-        await this.idle(failures > 0 ? backoff : idle);
+        await this.wakeup.sleep(failures > 0 ? backoff : idle);
       }
     }
   }
@@ -232,18 +226,5 @@ export class OutboxRelay {
     const producer = this.producer;
     this.producer = null;
     await producer?.disconnect().catch(() => undefined);
-  }
-
-  private idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeUp = null;
-        resolve();
-      }, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }

@@ -1,4 +1,4 @@
-import { type EventStore, LeaderLease } from '@soc/event-store';
+import { type EventStore, LeaderLease, Wakeup } from '@soc/event-store';
 import type { Pool } from 'pg';
 import { projectionLockKey } from './generations.js';
 import { LOG_SOURCE, type FeedItem, type ProjectionApplier } from './projection-applier.js';
@@ -17,7 +17,7 @@ export interface FeedOptions {
 export class EventStoreFeed {
   private running = false;
   private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  private readonly wakeup = new Wakeup();
   private stopListening: (() => void) | null = null;
   private readonly lease: LeaderLease;
 
@@ -33,22 +33,16 @@ export class EventStoreFeed {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.stopListening = this.store.sealer.onSealed(() => this.wake());
+    this.stopListening = this.store.sealer.onSealed(() => this.wakeup.wake());
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.stopListening?.();
-    this.wake();
+    this.wakeup.wake();
     await this.loop;
     await this.lease.release();
-  }
-
-  private wake(): void {
-    const wake = this.wakeUp;
-    this.wakeUp = null;
-    wake?.();
   }
 
   private async run(): Promise<void> {
@@ -64,7 +58,7 @@ export class EventStoreFeed {
       }
       if (fed === 0 && this.running) {
         const idle = this.options.idleMs ?? 250;
-        await this.idle(failures > 0 ? Math.min(10_000, idle * 2 ** failures) : idle);
+        await this.wakeup.sleep(failures > 0 ? Math.min(10_000, idle * 2 ** failures) : idle);
       }
     }
   }
@@ -80,18 +74,5 @@ export class EventStoreFeed {
     }));
     await this.applier.applyBatch(LOG_SOURCE, -1, items);
     return items.length;
-  }
-
-  private idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeUp = null;
-        resolve();
-      }, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }

@@ -1,4 +1,4 @@
-import type { DataSourceOptions, MixedList } from 'typeorm';
+import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
 
 export interface DatabaseSettings {
   readonly url: string;
@@ -23,4 +23,19 @@ export function databaseOptions(settings: DatabaseSettings): DataSourceOptions {
       options: `-c idle_in_transaction_session_timeout=${settings.idleInTransactionTimeoutMs}`,
     },
   };
+}
+
+/** Applies migrations to a database outside the application (seed, tests, benchmarks). */
+export async function runMigrations(
+  url: string,
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function>,
+): Promise<void> {
+  const dataSource = new DataSource({ type: 'postgres', url, migrations, logging: false });
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
 }

@@ -68,9 +68,12 @@ const toRecord = (row: AccessLogRow): AccessLogRecord => ({
 export class PersonalDataAccessLog {
   constructor(private readonly pool: Pool) {}
 
-  /** Records entries inside the caller's transaction: if logging fails, the read fails with it. */
+  /**
+   * Records entries, inside the caller's transaction when given a client (if logging fails, the
+   * read fails with it), or on their own through the pool.
+   */
   async record(
-    db: PoolClient,
+    db: Pool | PoolClient,
     access: AccessContext,
     entries: readonly AccessLogEntry[],
     purpose = access.purpose,

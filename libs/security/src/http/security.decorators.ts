@@ -11,7 +11,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { PERMISSIONS, type Permission } from '../policy/permissions.js';
+import { disclosesPersonalData, PERMISSIONS, type Permission } from '../policy/permissions.js';
 import type { Principal } from '../principal.js';
 
 export const ROUTE_PERMISSION = 'soc:route-permission';
@@ -39,7 +39,7 @@ export function Authorize(permission: Permission) {
     ApiUnauthorizedResponse({ description: 'No valid bearer token' }),
     ApiForbiddenResponse({ description: `Needs ${permission}: ${rule.description}` }),
   ];
-  if ('personalData' in rule && rule.personalData) {
+  if (disclosesPersonalData(permission)) {
     decorators.push(
       ApiHeader({
         name: 'X-Purpose',

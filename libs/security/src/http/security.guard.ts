@@ -10,7 +10,7 @@ import type { Response } from 'express';
 import { AuthenticationError, bearerToken } from '../authentication/index.js';
 import { AccessDeniedError, PurposeRequiredError, UnauthenticatedError } from '../errors.js';
 import { mayUse } from '../policy/access-policy.js';
-import { isPermission, PERMISSIONS } from '../policy/permissions.js';
+import { disclosesPersonalData, isPermission } from '../policy/permissions.js';
 import type { Principal } from '../principal.js';
 import { PUBLIC_ROUTE } from '@soc/platform';
 import { PURPOSE_HEADER, ROUTE_PERMISSION, type SecuredRequest } from './security.decorators.js';
@@ -49,8 +49,7 @@ export class SecurityGuard implements CanActivate {
     if (!mayUse(principal, permission)) {
       throw new AccessDeniedError(`None of your roles grants ${permission}`);
     }
-    const rule = PERMISSIONS[permission];
-    const purpose = 'personalData' in rule && rule.personalData ? this.purposeOf(request) : null;
+    const purpose = disclosesPersonalData(permission) ? this.purposeOf(request) : null;
     request.access = { principal, purpose, requestId: requestIdOf(request) };
     return true;
   }

@@ -1,20 +1,15 @@
+import type { SealedPersonalData } from '@soc/contracts';
 import { gcmDecrypt, gcmEncrypt } from './aes-gcm.js';
 import { PersonalDataIntegrityError } from './errors.js';
 import { assertSubjectId, isSubjectId } from './subject-id.js';
 import type { SubjectKeySource } from './subject-keys.js';
 
 /**
- * A personal value as stored inside an event payload: AES-256-GCM under its subject's key, with
- * the subject id as associated data (the value cannot be moved to another subject). Binary parts
- * are unpadded base64url.
+ * A personal value as stored inside an event payload (declared in the contracts): AES-256-GCM
+ * under its subject's key, with the subject id as associated data (the value cannot be moved to
+ * another subject). Binary parts are unpadded base64url.
  */
-export interface SealedPersonalData {
-  readonly $personal: 1;
-  readonly subject: string;
-  readonly iv: string;
-  readonly data: string;
-  readonly tag: string;
-}
+export type { SealedPersonalData };
 
 /**
  * What `open` puts where a sealed value stood once its subject was erased: a view renders it as

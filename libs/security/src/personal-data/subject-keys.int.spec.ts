@@ -8,8 +8,6 @@ import {
   organisationRegistered,
   type TestDatabase,
 } from '@soc/testing';
-import { DataSource } from 'typeorm';
-import { securityMigrations } from '../migrations/index.js';
 import {
   InvalidErasureRequestError,
   InvalidSubjectIdError,
@@ -26,18 +24,6 @@ const erasure = {
   reason: 'Right to erasure request 2025/17',
 };
 
-async function applySecurityMigrations(url: string): Promise<void> {
-  const migrations = new DataSource({
-    type: 'postgres',
-    url,
-    migrations: [...securityMigrations],
-    logging: false,
-  });
-  await migrations.initialize();
-  await migrations.runMigrations({ transaction: 'each' });
-  await migrations.destroy();
-}
-
 describe('subject keys and crypto-shredding (real PostgreSQL)', () => {
   let db: TestDatabase;
   let masterKey: Buffer;
@@ -45,7 +31,6 @@ describe('subject keys and crypto-shredding (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await applySecurityMigrations(db.url);
   });
   afterAll(() => db.drop());
   beforeEach(() => {

@@ -117,3 +117,7 @@ export type Permission = keyof typeof PERMISSIONS;
 
 export const isPermission = (value: unknown): value is Permission =>
   typeof value === 'string' && Object.hasOwn(PERMISSIONS, value);
+
+/** Whether using the permission discloses personal data (a purpose is stated, the read logged). */
+export const disclosesPersonalData = (permission: Permission): boolean =>
+  (PERMISSIONS[permission] as PermissionRule).personalData === true;

@@ -4,6 +4,7 @@ import {
   type CommandResult,
   EVENT_STORE_POOL,
   EventStore,
+  type LoadedStream,
   NotFoundError,
   toCommandResult,
 } from '@soc/event-store';
@@ -55,10 +56,7 @@ type ActionInput = DistributiveOmit<Extract<ThreatLevelInput, { actionId: string
 /** Why a person was put on a plan, when the caller does not say (X-Purpose). */
 export const DEFAULT_COLLECTION_PURPOSE = 'recorded on the plan on a page';
 
-interface Loaded {
-  readonly state: OpenThreat;
-  readonly version: number;
-}
+type Loaded = LoadedStream<OpenThreat>;
 
 const personRef = ({ personId, organisationId }: PersonRef): PersonRef => ({
   personId,
@@ -304,7 +302,7 @@ export class ThreatCommands {
   ): Promise<CommandResult & { involvementId: string }> {
     const involvementId = uuidv7();
     const subjectId = `subject:${uuidv7()}`;
-    const { version } = await this.authorise(access, threatId, 'plan:update');
+    const loaded = await this.authorise(access, threatId, 'plan:update');
     const name = await this.cipher.seal(subjectId, body.name);
     const result = await this.run(
       access,
@@ -318,28 +316,23 @@ export class ThreatCommands {
         name,
         role: body.role,
       },
-      version,
+      loaded,
       options,
     );
-    const db = await this.pool.connect();
-    try {
-      await this.accessLog.record(
-        db,
-        access,
-        [
-          {
-            operation: 'collection',
-            recordType: 'plan',
-            recordId: threatId,
-            subjectIds: [subjectId],
-            disclosedTo: null,
-          },
-        ],
-        purpose ?? DEFAULT_COLLECTION_PURPOSE,
-      );
-    } finally {
-      db.release();
-    }
+    await this.accessLog.record(
+      this.pool,
+      access,
+      [
+        {
+          operation: 'collection',
+          recordType: 'plan',
+          recordId: threatId,
+          subjectIds: [subjectId],
+          disclosedTo: null,
+        },
+      ],
+      purpose ?? DEFAULT_COLLECTION_PURPOSE,
+    );
     return { ...result, involvementId };
   }
 
@@ -421,9 +414,10 @@ export class ThreatCommands {
 
   /** Loads the threat; 404 when it does not exist, as when the caller may not know of it. */
   private async load(threatId: string): Promise<Loaded> {
-    const { state, version } = await this.store.load(threatStream(threatId), threatDecider);
+    const loaded = await this.store.load(threatStream(threatId), threatDecider);
+    const { state } = loaded;
     if (state.status === 'none') throw new RecordNotFoundError('threat', threatId);
-    return { state, version };
+    return { ...loaded, state };
   }
 
   private async authorise(
@@ -443,9 +437,9 @@ export class ThreatCommands {
     options: CommandOptions = {},
     input: ThreatLevelInput,
   ): Promise<CommandResult> {
-    const { version } = await this.authorise(access, threatId, permission);
+    const loaded = await this.authorise(access, threatId, permission);
     const command: ThreatCommand = { ...input, threatId, today: this.today() };
-    return this.run(access, threatId, command, version, options);
+    return this.run(access, threatId, command, loaded, options);
   }
 
   /**
@@ -461,7 +455,8 @@ export class ThreatCommands {
     options: CommandOptions = {},
     input: ActionInput,
   ): Promise<CommandResult> {
-    const { state, version } = await this.load(threatId);
+    const loaded = await this.load(threatId);
+    const { state } = loaded;
     const action = state.actions.get(actionId);
     const record = action && {
       type: 'action',
@@ -476,7 +471,7 @@ export class ThreatCommands {
       throw new AccessDeniedError(decision.reason);
     }
     const command: ThreatCommand = { ...input, threatId, actionId, today: this.today() };
-    return this.run(access, threatId, command, version, options);
+    return this.run(access, threatId, command, loaded, options);
   }
 
   /** Decides and appends at the version the policy was checked on (or the caller's If-Match). */
@@ -484,15 +479,16 @@ export class ThreatCommands {
     access: AccessContext,
     threatId: string,
     command: ThreatCommand,
-    loadedVersion: number,
+    loaded: Loaded,
     { ifVersion }: CommandOptions,
   ): Promise<CommandResult> {
-    const result = await this.store.handle(
+    const result = await this.store.decideOn(
       threatStream(threatId),
       threatDecider,
+      loaded,
       command,
       commandMetadata(access),
-      { ifVersion: ifVersion ?? loadedVersion },
+      { ifVersion },
     );
     return toCommandResult(result);
   }

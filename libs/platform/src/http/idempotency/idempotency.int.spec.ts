@@ -19,7 +19,6 @@ import { IsString, Length } from 'class-validator';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@soc/testing';
 import { configureHttp } from '../configure-http.js';
 import type { RequestWithPrincipal } from '../principal.js';
@@ -106,13 +105,6 @@ async function notes(): Promise<number> {
   return Number((await db.pool.query(`SELECT count(*) AS n FROM probe_notes`)).rows[0].n);
 }
 
-async function migrate(url: string): Promise<void> {
-  const dataSource = new DataSource({ type: 'postgres', url, migrations: platformMigrations });
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
-  await dataSource.destroy();
-}
-
 const until = async (condition: () => boolean): Promise<void> => {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(condition()).toBe(true);
@@ -126,7 +118,6 @@ describe('Idempotency-Key (real PostgreSQL, over HTTP)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await migrate(db.url);
     await db.pool.query(`CREATE TABLE probe_notes (id bigserial PRIMARY KEY, text text NOT NULL)`);
     const moduleRef = await Test.createTestingModule({
       imports: [IdempotencyModule.forRoot({ pool: db.pool })],
