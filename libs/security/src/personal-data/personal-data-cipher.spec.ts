@@ -165,8 +165,10 @@ type Shape =
   | { kind: 'object'; members: [string, Shape][] };
 
 const memberName = fc.string().filter((name) => name !== '$personal');
+// Through JSON and back: sealing promises JSON's meaning, in which -0 is 0.
 const plainJson = fc
   .jsonValue({ maxDepth: 2 })
+  .map((value) => JSON.parse(JSON.stringify(value)) as fc.JsonValue)
   .filter((value) => !JSON.stringify(value).includes('"$personal"'));
 
 const { shape: anyShape } = fc.letrec<{ shape: Shape }>((tie) => ({
