@@ -51,3 +51,13 @@ export const unsealedEvents = singleton(
       help: 'Committed events not yet given a global position (capped at 10000)',
     }),
 );
+
+export const appendStatementSize = singleton(
+  'event_store_appends_per_statement',
+  () =>
+    new Histogram({
+      name: 'event_store_appends_per_statement',
+      help: 'Appends stored together by one INSERT and one commit (group commit under concurrency)',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+    }),
+);

@@ -11,6 +11,7 @@ import {
 import { EventTypeRegistry } from './event-type-registry.js';
 import { appendDuration, appendedEventsTotal, appendsTotal } from './event-store.metrics.js';
 import { GlobalLogSealer } from './global-log-sealer.js';
+import { AppendBatcher, type StoredEnvelope } from './append-batcher.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { envelopeJson, type HashedEnvelope, type RecordedEvent } from './recorded-event.js';
 import { STORED_EVENT_COLUMNS, type StoredEventRow } from './stored-event.js';
@@ -56,65 +57,25 @@ export interface EventStoreOptions {
   readonly maxPayloadBytes?: number;
   /** How long an append waits for its global position (default 5 s). */
   readonly positionWaitMs?: number;
+  /** Append statements in flight at once; concurrent appends beyond it are grouped (default 2). */
+  readonly appendStatementsInFlight?: number;
 }
 
 type EventRow = StoredEventRow & { global_position: string | null };
 
-const EVENT_COLUMNS = `event_id, stream_id, stream_type, stream_version, event_type,
-    schema_version, occurred_at, recorded_at, actor_person_id, actor_organisation_id,
-    correlation_id, causation_id, payload, previous_hash, hash`;
-const COLUMN_TYPES = [
-  'uuid',
-  'text',
-  'text',
-  'int',
-  'text',
-  'int',
-  'timestamptz',
-  'timestamptz',
-  'text',
-  'text',
-  'uuid',
-  'uuid',
-  'jsonb',
-  'text',
-  'text',
-] as const;
-
-/** Appends of up to this many events bind one parameter per value; larger ones bind one array per column. */
-const MAX_VALUES_ROWS = 10;
-
-/** `INSERT ... VALUES ($1, ...), (...)` for a small append: no array encoding on either side. */
-function insertValuesSql(rows: number): string {
-  const tuples = Array.from(
-    { length: rows },
-    (_, r) =>
-      `(${COLUMN_TYPES.map((type, c) => `$${r * COLUMN_TYPES.length + c + 1}::${type}`).join(', ')})`,
-  );
-  return `INSERT INTO event_store.events (${EVENT_COLUMNS}) VALUES ${tuples.join(', ')} RETURNING seq`;
-}
-
-const INSERT_UNNEST = `INSERT INTO event_store.events (${EVENT_COLUMNS})
-  SELECT * FROM unnest(${COLUMN_TYPES.map((type, c) => `$${c + 1}::${type}[]`).join(', ')})
-  RETURNING seq`;
-
-const INSERT_STATEMENTS = Array.from({ length: MAX_VALUES_ROWS }, (_, i) => insertValuesSql(i + 1));
-
-/** The stored JSON rides along so the payload is serialised once per append. */
-type StoredEnvelope = HashedEnvelope & { hash: string; payloadJson: string };
-
-const UNIQUE_VIOLATION = '23505';
 const MAX_CACHED_STREAM_HEADS = 10_000;
 
 /**
  * Append-only, hash-chained event streams in PostgreSQL with a gap-free global order.
  *
- * Each append is one INSERT statement, atomic on its own, with no lock beyond the unique
- * (stream_id, stream_version) index that turns a concurrent write into a version conflict.
+ * Each append is stored all or nothing, with no lock beyond the unique (stream_id,
+ * stream_version) index that turns a concurrent write into a version conflict; concurrent
+ * appends share one INSERT and one commit (AppendBatcher).
  */
 export class EventStore {
   private readonly maxPayloadBytes: number;
   private readonly positionWaitMs: number;
+  private readonly batcher: AppendBatcher;
   /** Last known (version, hash) per stream. Committed events never change, so this cannot go stale in a way that matters: a newer version makes the insert conflict. */
   private readonly streamHeads = new Map<string, { version: number; hash: string }>();
 
@@ -126,6 +87,7 @@ export class EventStore {
   ) {
     this.maxPayloadBytes = options.maxPayloadBytes ?? 256 * 1024;
     this.positionWaitMs = options.positionWaitMs ?? 5000;
+    this.batcher = new AppendBatcher(pool, { maxInFlight: options.appendStatementsInFlight });
   }
 
   async append(
@@ -142,36 +104,33 @@ export class EventStore {
     for (let attempt = 1; ; attempt++) {
       const head = await this.headFor(streamId, expected);
       const rows = this.envelopes(streamId, streamType, head, events, payloads, eventIds, metadata);
-      try {
-        const { rows: inserted } = await this.pool.query<{ seq: string }>(insertQuery(rows));
+      const lastSeq = await this.batcher.append(rows);
+      if (lastSeq !== null) {
         stopTimer();
         appendsTotal.inc({ outcome: 'appended' });
         appendedEventsTotal.inc(rows.length);
         const last = rows[rows.length - 1];
         this.remember(streamId, last.streamVersion, last.hash);
-        const lastSeq = inserted.map((r) => BigInt(r.seq)).reduce((a, b) => (a > b ? a : b));
         return {
           streamId,
           streamVersion: last.streamVersion,
           eventIds,
-          globalPosition: await this.positionOf(String(lastSeq), options),
+          globalPosition: await this.positionOf(lastSeq, options),
         };
-      } catch (error) {
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-        const original = await this.findOriginal(streamId, eventIds, options);
-        if (original) {
-          appendsTotal.inc({ outcome: 'duplicate' });
-          return original;
-        }
-        this.streamHeads.delete(streamId);
-        if (expected === 'any' && attempt < 5) continue;
-        appendsTotal.inc({ outcome: 'conflict' });
-        throw new VersionConflictError(
-          streamId,
-          expected === 'any' ? head.version : (expected as number | 'no-stream'),
-          await this.currentVersion(streamId),
-        );
       }
+      const original = await this.findOriginal(streamId, eventIds, options);
+      if (original) {
+        appendsTotal.inc({ outcome: 'duplicate' });
+        return original;
+      }
+      this.streamHeads.delete(streamId);
+      if (expected === 'any' && attempt < 5) continue;
+      appendsTotal.inc({ outcome: 'conflict' });
+      throw new VersionConflictError(
+        streamId,
+        expected === 'any' ? head.version : (expected as number | 'no-stream'),
+        await this.currentVersion(streamId),
+      );
     }
   }
 
@@ -481,61 +440,6 @@ export class EventStore {
       hash: row.hash,
     };
   }
-}
-
-function insertQuery(rows: readonly StoredEnvelope[]): {
-  name: string;
-  text: string;
-  values: unknown[];
-} {
-  if (rows.length > MAX_VALUES_ROWS) {
-    return { name: 'event-store-append', text: INSERT_UNNEST, values: columns(rows) };
-  }
-  return {
-    name: `event-store-append-${rows.length}`,
-    text: INSERT_STATEMENTS[rows.length - 1],
-    values: rows.flatMap(values),
-  };
-}
-
-function values(r: StoredEnvelope): unknown[] {
-  return [
-    r.eventId,
-    r.streamId,
-    r.streamType,
-    r.streamVersion,
-    r.type,
-    r.schemaVersion,
-    r.occurredAt,
-    r.recordedAt,
-    r.actor.personId,
-    r.actor.organisationId,
-    r.correlationId,
-    r.causationId,
-    r.payloadJson,
-    r.previousHash,
-    r.hash,
-  ];
-}
-
-function columns(rows: readonly StoredEnvelope[]): unknown[] {
-  return [
-    rows.map((r) => r.eventId),
-    rows.map((r) => r.streamId),
-    rows.map((r) => r.streamType),
-    rows.map((r) => r.streamVersion),
-    rows.map((r) => r.type),
-    rows.map((r) => r.schemaVersion),
-    rows.map((r) => r.occurredAt),
-    rows.map((r) => r.recordedAt),
-    rows.map((r) => r.actor.personId),
-    rows.map((r) => r.actor.organisationId),
-    rows.map((r) => r.correlationId),
-    rows.map((r) => r.causationId),
-    rows.map((r) => r.payloadJson),
-    rows.map((r) => r.previousHash),
-    rows.map((r) => r.hash),
-  ];
 }
 
 function canonicalPayload(event: EventToAppend): string {

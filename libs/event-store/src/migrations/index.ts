@@ -1,3 +1,4 @@
 import { CreateEventStore1764000000000 } from './1764000000000-create-event-store.js';
+import { GroupAppends1764300000000 } from './1764300000000-group-appends.js';
 
-export const eventStoreMigrations = [CreateEventStore1764000000000];
+export const eventStoreMigrations = [CreateEventStore1764000000000, GroupAppends1764300000000];
