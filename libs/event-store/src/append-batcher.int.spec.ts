@@ -154,6 +154,38 @@ describe('Concurrent appends grouped into one statement (real PostgreSQL)', () =
     expect(await storedEventIds(any)).toHaveLength(3);
   });
 
+  it('under a storm of appends racing on a few streams, stores each acknowledged append whole and each refused one not at all', async () => {
+    const shared = Array.from({ length: 4 }, newStream);
+    const storm = Array.from({ length: 200 }, (_, i) => {
+      const stream = shared[i % shared.length];
+      const events = Array.from({ length: 1 + (i % 3) }, organisation);
+      // Some claim a version they read earlier (and may lose), others take whatever is next.
+      const expected = i % 2 === 0 ? ('any' as const) : Math.floor(i / 8);
+      return store
+        .append(stream, expected === 0 ? 'no-stream' : expected, events, metadata())
+        .then((result) => ({ ok: true as const, stream, result }))
+        .catch((error: unknown) => ({ ok: false as const, stream, error }));
+    });
+    const outcomes = await Promise.all(storm);
+    for (const outcome of outcomes.filter((o) => !o.ok)) {
+      expect((outcome as { error: unknown }).error).toBeInstanceOf(VersionConflictError);
+    }
+    for (const stream of shared) {
+      const acknowledged = outcomes.filter((o) => o.ok && o.stream === stream);
+      expect(acknowledged.length).toBeGreaterThan(0);
+      const stored = await store.readStream(stream);
+      expect(stored.map((e) => e.streamVersion)).toEqual(stored.map((_, i) => i + 1));
+      const ids = acknowledged.flatMap((o) => (o.ok ? o.result.eventIds : []));
+      expect(stored.map((e) => e.eventId).sort()).toEqual([...ids].sort());
+      for (const o of acknowledged) {
+        if (!o.ok) continue;
+        const last = stored.find((e) => e.eventId === o.result.eventIds.at(-1));
+        expect(last?.streamVersion).toBe(o.result.streamVersion);
+      }
+    }
+    await expect(new IntegrityVerifier(db.pool).verifyLog()).resolves.toMatchObject({ ok: true });
+  });
+
   it('answers a retried group with the original results and stores nothing twice', async () => {
     const streams = Array.from({ length: 6 }, newStream);
     const batches = streams.map(() => [
