@@ -21,14 +21,34 @@ export function topicsOf(handles: readonly string[], prefix?: string): string[] 
  */
 export class KafkaFeed {
   private consumer: Consumer | null = null;
+  private stopped = true;
+  private restartTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly applier: ProjectionApplier,
-    private readonly options: { onError?: (error: unknown) => void; topicPrefix?: string } = {},
+    private readonly options: {
+      onError?: (error: unknown) => void;
+      topicPrefix?: string;
+      /** Wait before a consumer that kafkajs gave up on is replaced (default 2 s). */
+      restartAfterMs?: number;
+    } = {},
   ) {}
 
   async start(): Promise<void> {
+    this.stopped = false;
+    await this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    await this.consumer?.disconnect();
+    this.consumer = null;
+  }
+
+  private async run(): Promise<void> {
     const name = this.applier.projection.name;
     const consumer = this.kafka.consumer({
       groupId: consumerGroupOf(name, this.options.topicPrefix),
@@ -39,12 +59,21 @@ export class KafkaFeed {
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     this.consumer = consumer;
+    // kafkajs restarts a crashed consumer only for errors it deems retriable; after any other
+    // (seen when a broker comes back) the consumer stays down, so it is replaced here.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.options.onError?.(payload.error);
+      if (!payload.restart) this.replaceLater(consumer);
+    });
     await consumer.connect();
+    if (this.stopped) {
+      await consumer.disconnect(); // stopped while a replacement was connecting
+      return;
+    }
     await consumer.subscribe({
       topics: topicsOf(this.applier.projection.handles, this.options.topicPrefix),
       fromBeginning: true,
     });
-    consumer.on(consumer.events.CRASH, ({ payload }) => this.options.onError?.(payload.error));
     await consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
@@ -66,9 +95,23 @@ export class KafkaFeed {
     });
   }
 
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-    this.consumer = null;
+  private replaceLater(crashed: Consumer): void {
+    if (this.stopped || this.consumer !== crashed || this.restartTimer) return;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      void this.replace(crashed);
+    }, this.options.restartAfterMs ?? 2000);
+  }
+
+  private async replace(crashed: Consumer): Promise<void> {
+    if (this.stopped || this.consumer !== crashed) return;
+    await crashed.disconnect().catch(() => undefined);
+    try {
+      await this.run();
+    } catch (error) {
+      this.options.onError?.(error);
+      if (this.consumer) this.replaceLater(this.consumer);
+    }
   }
 }
 
