@@ -14,7 +14,7 @@ export interface Queryable {
 }
 
 export interface AppendBatcherOptions {
-  /** Statements in flight at once; appends arriving meanwhile wait and go together (default 4). */
+  /** Statements in flight at once; appends arriving meanwhile wait and go together (default 2). */
   readonly maxInFlight?: number;
 }
 
