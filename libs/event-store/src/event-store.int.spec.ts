@@ -7,7 +7,9 @@ import {
   organisationRegistered,
   type TestDatabase,
 } from '@soc/testing';
+import fc from 'fast-check';
 import { v7 as uuidv7 } from 'uuid';
+import { isoFromUtcText } from './stored-event.js';
 import {
   EventIdReusedError,
   EventStore,
@@ -39,6 +41,35 @@ describe('EventStore (real PostgreSQL)', () => {
 
   const countRows = async () =>
     Number((await db.pool.query('SELECT count(*) AS n FROM event_store.events')).rows[0].n);
+
+  it('reads every timestamp back exactly as JavaScript wrote it (PostgreSQL formats it, not a Date)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.date({
+          min: new Date('0001-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59.999Z'),
+          noInvalidDate: true,
+        }),
+        async (moment) => {
+          const { rows } = await db.pool.query<{ text: string }>(
+            `SELECT ($1::timestamptz AT TIME ZONE 'UTC')::text AS text`,
+            [moment.toISOString()],
+          );
+          expect(isoFromUtcText(rows[0].text)).toBe(moment.toISOString());
+        },
+      ),
+      { numRuns: 300 },
+    );
+    const stream = `person:${randomUUID()}`;
+    const occurredAt = new Date('2021-03-04T05:06:07.000Z');
+    await store.append(stream, 'no-stream', [person('p1')], {
+      ...appendMetadata(actor),
+      occurredAt,
+    });
+    const [event] = await store.readStream(stream);
+    expect(event.occurredAt).toBe('2021-03-04T05:06:07.000Z');
+    expect(event.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
 
   it('appends events atomically with a full envelope and answers with version and global position', async () => {
     const stream = `person:${randomUUID()}`;
@@ -179,6 +210,21 @@ describe('EventStore (real PostgreSQL)', () => {
     await expect(store.append(stream, 'any', events, appendMetadata(actor))).rejects.toBeInstanceOf(
       error,
     );
+    expect(await countRows()).toBe(before);
+  });
+
+  it.each([
+    ['an invalid date', new Date(Number.NaN)],
+    ['a year past 9999', new Date('+010000-01-01T00:00:00Z')],
+    ['a year before 1', new Date('-000001-01-01T00:00:00Z')],
+  ])('refuses an occurredAt that is %s and writes nothing', async (_case, occurredAt) => {
+    const before = await countRows();
+    await expect(
+      store.append('organisation:x8', 'any', [organisationRegistered('a')], {
+        ...appendMetadata(actor),
+        occurredAt,
+      }),
+    ).rejects.toBeInstanceOf(InvalidAppendError);
     expect(await countRows()).toBe(before);
   });
 

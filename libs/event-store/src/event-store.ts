@@ -14,7 +14,7 @@ import { GlobalLogSealer } from './global-log-sealer.js';
 import { AppendBatcher, type StoredEnvelope } from './append-batcher.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { envelopeJson, type HashedEnvelope, type RecordedEvent } from './recorded-event.js';
-import { STORED_EVENT_COLUMNS, type StoredEventRow } from './stored-event.js';
+import { isoFromUtcText, STORED_EVENT_COLUMNS, type StoredEventRow } from './stored-event.js';
 import { streamTypeOf } from './stream-id.js';
 
 export type ExpectedVersion = number | 'no-stream' | 'any';
@@ -278,6 +278,12 @@ export class EventStore {
     ) {
       throw new InvalidAppendError('Correlation and causation ids must be UUIDs');
     }
+    const occurredYear = metadata.occurredAt?.getUTCFullYear();
+    if (occurredYear !== undefined && !(occurredYear >= 1 && occurredYear <= 9999)) {
+      throw new InvalidAppendError(
+        'occurredAt must be a valid moment between the years 1 and 9999',
+      );
+    }
     const payloads = events.map((event) => {
       this.registry.currentVersion(event.type);
       if (event.eventId !== undefined && !isUuid(event.eventId)) {
@@ -430,8 +436,8 @@ export class EventStore {
       streamType: row.stream_type,
       streamVersion: row.stream_version,
       globalPosition: row.global_position === null ? null : Number(row.global_position),
-      occurredAt: row.occurred_at.toISOString(),
-      recordedAt: row.recorded_at.toISOString(),
+      occurredAt: isoFromUtcText(row.occurred_at),
+      recordedAt: isoFromUtcText(row.recorded_at),
       actor: { personId: row.actor_person_id, organisationId: row.actor_organisation_id },
       correlationId: row.correlation_id,
       causationId: row.causation_id,
