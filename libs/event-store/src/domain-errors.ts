@@ -1,15 +1,7 @@
-/**
- * Refusals a decider raises. Each carries the HTTP status the API answers with; the problem
- * details filter renders them. Outcomes the business cares about are events, not errors.
- */
-export abstract class DomainError extends Error {
-  abstract readonly status: number;
-  abstract readonly code: string;
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { ProblemError } from './errors.js';
+
+/** Refusals a decider raises. Outcomes the business cares about are events, not errors. */
+export abstract class DomainError extends ProblemError {}
 
 /** The command does not apply to the record in its current state. */
 export class InvalidTransitionError extends DomainError {

@@ -1,8 +1,8 @@
 /**
- * Errors the event store raises. Each carries the HTTP status the API answers with, so one
- * problem-details filter can render them all.
+ * An error that carries the HTTP status and problem code the API answers with, so one
+ * problem-details filter renders them all: the store's, the deciders' and the security layer's.
  */
-export abstract class EventStoreError extends Error {
+export abstract class ProblemError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
   constructor(message: string) {
@@ -10,6 +10,9 @@ export abstract class EventStoreError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** Errors the event store raises. */
+export abstract class EventStoreError extends ProblemError {}
 
 /** The stream was not at the version the caller expected (someone else wrote first). */
 export class VersionConflictError extends EventStoreError {

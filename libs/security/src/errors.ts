@@ -1,12 +1,7 @@
-/** Errors the security layer raises; each carries the HTTP status the API answers with. */
-export abstract class SecurityError extends Error {
-  abstract readonly status: number;
-  abstract readonly code: string;
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { ProblemError } from '@soc/event-store';
+
+/** Errors the security layer raises. */
+export abstract class SecurityError extends ProblemError {}
 
 /** The caller may know the record exists but may not do this with it. */
 export class AccessDeniedError extends SecurityError {

@@ -1,27 +1,17 @@
-import {
-  type CanActivate,
-  Controller,
-  type ExecutionContext,
-  Get,
-  Injectable,
-  Module,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createTestDatabase, type TestDatabase } from '@soc/testing';
-import type { Request } from 'express';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { validateEnv } from '../../config/env.js';
 import { databaseOptions } from '../../database/database-options.js';
 import { platformMigrations } from '../../migrations/index.js';
 import { configureHttp } from '../configure-http.js';
-import type { RequestWithPrincipal } from '../principal.js';
 import { RATE_LIMIT_COUNTERS, RateLimitModule, rateLimitBudgets } from './rate-limit.js';
 import { RateLimitCounters } from './rate-limit-counters.js';
+import { TestAuthenticationModule } from './rate-limit.test-support.js';
 
 @Controller('probe')
 class ProbeController {
@@ -30,24 +20,6 @@ class ProbeController {
     return { ok: true };
   }
 }
-
-/** Stands in for the authentication guard; `x-test-principal: refused` is a bad token. */
-@Injectable()
-class TestPrincipalGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<Request & RequestWithPrincipal>();
-    const caller = req.headers['x-test-principal'];
-    if (caller === 'refused') throw new UnauthorizedException();
-    if (typeof caller === 'string') {
-      const [personId, organisationId] = caller.split('@');
-      req.principal = { personId, organisationId };
-    }
-    return true;
-  }
-}
-
-@Module({ providers: [{ provide: APP_GUARD, useClass: TestPrincipalGuard }] })
-class TestAuthenticationModule {}
 
 interface Instance {
   readonly app: INestApplication;

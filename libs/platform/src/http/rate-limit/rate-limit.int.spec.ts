@@ -1,25 +1,14 @@
-import {
-  type CanActivate,
-  Controller,
-  type ExecutionContext,
-  Get,
-  Injectable,
-  Module,
-  Post,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { Controller, Get, Post } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
-import type { Request } from 'express';
 import request from 'supertest';
 import { validateEnv } from '../../config/env.js';
 import { HealthController } from '../../observability/health.controller.js';
 import { MetricsController } from '../../observability/metrics.controller.js';
 import { configureHttp } from '../configure-http.js';
-import type { RequestWithPrincipal } from '../principal.js';
 import { RATE_LIMIT_COUNTERS, RateLimitModule, SkipRateLimit } from './rate-limit.js';
+import { authentications, TestAuthenticationModule } from './rate-limit.test-support.js';
 import type { RateLimitCounters } from './rate-limit-counters.js';
 
 @Controller('probe')
@@ -40,31 +29,6 @@ class ProbeController {
     return { route: 'c' };
   }
 }
-
-let authentications = 0;
-
-/**
- * Stands in for the authentication guard: the principal comes from a test header, and
- * `x-test-principal: refused` is refused as a bad token would be.
- */
-@Injectable()
-class TestPrincipalGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    authentications++;
-    const req = context.switchToHttp().getRequest<Request & RequestWithPrincipal>();
-    const caller = req.headers['x-test-principal'];
-    if (caller === 'refused') throw new UnauthorizedException();
-    if (typeof caller === 'string') {
-      const [personId, organisationId] = caller.split('@');
-      req.principal = { personId, organisationId };
-    }
-    return true;
-  }
-}
-
-/** Imported before the rate limits, as the security module is: its guard runs first. */
-@Module({ providers: [{ provide: APP_GUARD, useClass: TestPrincipalGuard }] })
-class TestAuthenticationModule {}
 
 async function appWithLimits(env: Record<string, string>): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
@@ -175,7 +139,7 @@ describe('rate limits per principal (over HTTP)', () => {
 
     it('counts refused tokens, then refuses the network before its tokens are checked', async () => {
       for (let i = 0; i < 3; i++) await settled(refused().expect(401));
-      const checked = authentications;
+      const checked = authentications.count;
       const answer = await refused().expect(429);
       expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(59);
       expect(Number(answer.headers['retry-after'])).toBeLessThanOrEqual(60);
@@ -187,7 +151,7 @@ describe('rate limits per principal (over HTTP)', () => {
       });
       await as('alice@nersou').get().expect(429);
       await as('alice@nersou').post().expect(429);
-      expect(authentications).toBe(checked);
+      expect(authentications.count).toBe(checked);
     });
 
     it('counts anonymous calls and unknown paths too', async () => {
