@@ -78,7 +78,7 @@ const THREAT_CONCURRENCY = 8;
 
 async function main(): Promise<void> {
   const env = validateEnv(process.env);
-  const database = await resolveDatabase(env);
+  const database = await resolveDatabase(env, { owner: 'tool' });
   const pool = new pg.Pool({ connectionString: database.url, max: THREAT_CONCURRENCY + 2 });
   // Connections still idle when the embedded server stops are ended by it; nothing is lost.
   pool.on('error', () => undefined);

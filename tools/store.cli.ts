@@ -68,7 +68,7 @@ async function main(): Promise<number> {
     return command ? 2 : 0;
   }
   const env = validateEnv(process.env);
-  const database = await resolveDatabase(env);
+  const database = await resolveDatabase(env, { owner: 'tool' });
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   try {
     return command === 'status' ? await status(pool) : await verify(pool, argument);

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import { type INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   configureHttp,
   corsOriginsOf,
+  EmbeddedPostgresError,
   InvalidEnvironmentError,
   resolveDatabase,
+  type SupervisionEvent,
   trustProxyOf,
   validateEnv,
 } from '@soc/platform';
@@ -14,8 +16,7 @@ import { StandaloneModule } from './standalone.module.js';
 
 /**
  * On SIGTERM or SIGINT: the application first (its sealer, relay and feeds stop, its pools
- * close), then the embedded PostgreSQL. Without this the embedded server's own exit hook stops
- * it at the same moment, under connections still in use.
+ * close), then the embedded PostgreSQL (if this process started or adopted it).
  */
 function stopInOrder(app: INestApplication, database: { stop(): Promise<void> }): void {
   const stop = async () => {
@@ -33,9 +34,17 @@ function stopInOrder(app: INestApplication, database: { stop(): Promise<void> })
   }
 }
 
+/** Before the application's logger is in place these go to Nest's console logger. */
+function logDatabaseEvent({ level, message }: SupervisionEvent): void {
+  const logger = new NestLogger('EmbeddedPostgres');
+  if (level === 'warn') logger.warn(message);
+  else if (level === 'debug') logger.debug(message);
+  else logger.log(message);
+}
+
 async function bootstrap(): Promise<void> {
   const env = validateEnv(process.env);
-  const database = await resolveDatabase(env);
+  const database = await resolveDatabase(env, { owner: 'application', onEvent: logDatabaseEvent });
 
   const app = await NestFactory.create(StandaloneModule.forRoot(env, database.url), {
     bufferLogs: true,
@@ -62,7 +71,7 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   process.stderr.write(
-    `${error instanceof InvalidEnvironmentError ? error.message : ((error as Error)?.stack ?? String(error))}\n`,
+    `${error instanceof InvalidEnvironmentError || error instanceof EmbeddedPostgresError ? error.message : ((error as Error)?.stack ?? String(error))}\n`,
   );
   process.exit(1);
 });
