@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { bodyChecks, noteInvalidUtf8 } from './body-checks.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { corsOptions, securityHeaders } from './security-headers.js';
 import { validationPipe } from './validation.js';
@@ -20,15 +21,22 @@ export interface HttpSettings {
 }
 
 /**
- * The HTTP conventions every deployable shares: security headers, CORS, limits, validation,
- * problem details, OpenAPI at /docs.
+ * The HTTP conventions every deployable shares: security headers, CORS, limits (a body's size,
+ * depth and text are checked as soon as it is parsed), validation, problem details, OpenAPI at
+ * /docs.
  */
 export function configureHttp(app: INestApplication, settings: HttpSettings): void {
   const express = app as NestExpressApplication;
+  // Nest's options type leaves `verify` out for its rawBody option, which is not used here.
+  const verify: object = { verify: noteInvalidUtf8 };
   express.useBodyParser('json', {
     limit: settings.bodyLimit ?? '1mb',
     type: ['application/json', 'application/*+json'],
+    ...verify,
   });
+  // Nest would add the form parser at init, after the checks; added here, it comes before them.
+  express.useBodyParser('urlencoded', { extended: true, ...verify });
+  express.use(bodyChecks());
   express.disable('x-powered-by');
   if (settings.trustProxy !== undefined) express.set('trust proxy', settings.trustProxy);
   express.use(securityHeaders());

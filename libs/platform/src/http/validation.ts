@@ -1,4 +1,10 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  BodyTooDeepError,
+  BodyTooWideError,
+  MAX_BODY_DEPTH,
+  MAX_BODY_WIDTH,
+} from './body-checks.js';
 import { type FieldError, ValidationProblem } from './problem-details.filter.js';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -12,15 +18,33 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
 /** Keys that look declared to class-validator on every class (`constructor`, `__proto__`...). */
 const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
-function prototypeKeys(value: unknown, prefix = ''): FieldError[] {
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.keys(value).flatMap((key) => {
-    const field = prefix ? `${prefix}.${key}` : key;
-    const own = PROTOTYPE_KEYS.has(key)
-      ? [{ field, message: `property ${key} should not exist` }]
-      : [];
-    return [...own, ...prototypeKeys((value as Record<string, unknown>)[key], field)];
-  });
+/**
+ * Every key named like an Object.prototype member, at any depth, in document order. Walks with a
+ * stack of its own, and refuses what nests deeper or spreads wider than the body limits (the
+ * middleware has already refused it when installed).
+ */
+function prototypeKeys(value: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  const pending: { key: string; field: string; value: unknown; depth: number }[] = [
+    { key: '', field: '', value, depth: 0 },
+  ];
+  while (pending.length > 0) {
+    const entry = pending.pop()!;
+    if (PROTOTYPE_KEYS.has(entry.key)) {
+      errors.push({ field: entry.field, message: `property ${entry.key} should not exist` });
+    }
+    if (typeof entry.value !== 'object' || entry.value === null) continue;
+    if (entry.depth >= MAX_BODY_DEPTH) throw new BodyTooDeepError();
+    const record = entry.value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (keys.length > MAX_BODY_WIDTH) throw new BodyTooWideError();
+    for (let i = keys.length - 1; i >= 0; i -= 1) {
+      const key = keys[i];
+      const field = entry.field ? `${entry.field}.${key}` : key;
+      pending.push({ key, field, value: record[key], depth: entry.depth + 1 });
+    }
+  }
+  return errors;
 }
 
 /** Refuses object-prototype key names, which the whitelist would otherwise take for declared fields. */
