@@ -132,15 +132,14 @@ describe('standalone application (real PostgreSQL)', () => {
     expect(list.body.map((o: { organisationId: string }) => o.organisationId)).toContain(sent.id);
   });
 
-  it('says clearly when a view did not reach the asked position in time', async () => {
+  it('says clearly when the asked position is beyond the log, without waiting', async () => {
     const response = await analyst
       .get('/directory/organisations')
       .query({ minPosition: 1_000_000, waitMs: 50 })
-      .expect(503);
+      .expect(400);
     expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(response.body).toMatchObject({
-      type: '/problems/projection-behind',
-      projection: 'directory',
+      type: '/problems/position-not-reached',
       position: 1_000_000,
     });
   });

@@ -75,9 +75,20 @@ describe('embedded delivery: projections fed from the event store (real PostgreS
 
   it('says clearly when the wait for a position times out', async () => {
     const head = await store.headPosition();
+    await expect(waitForPosition(db.pool, 'never-fed', [], head, 100)).rejects.toBeInstanceOf(
+      PositionWaitTimeoutError,
+    );
+  });
+
+  it('refuses at once a position the log has not reached, naming the newest', async () => {
+    const head = await store.headPosition();
     await expect(
-      waitForPosition(db.pool, projection.name, [], head + 1000, 100),
-    ).rejects.toBeInstanceOf(PositionWaitTimeoutError);
+      waitForPosition(db.pool, projection.name, [], head + 1000, 60_000),
+    ).rejects.toMatchObject({
+      name: 'PositionNotReachedError',
+      status: 400,
+      message: `Global position ${head + 1000} has not been reached by the log: the newest position is ${head}`,
+    });
   });
 
   it('dead-letters an event that keeps failing and moves on; a replay applies it once fixed', async () => {

@@ -47,6 +47,17 @@ export class PurposeRequiredError extends SecurityError {
   }
 }
 
+/** An X-Purpose that is not a short printable text. */
+export class PurposeMalformedError extends SecurityError {
+  readonly status = 400;
+  readonly code = 'purpose-malformed';
+  constructor() {
+    super(
+      'X-Purpose must be 3 to 500 characters of text (UTF-8), without control, unassigned, private-use or bidirectional-override characters',
+    );
+  }
+}
+
 /** Authentication failed; the answer says no more than that. */
 export class UnauthenticatedError extends SecurityError {
   readonly status = 401;

@@ -6,7 +6,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 export class ConsistencyQuery {
   @ApiPropertyOptional({
     description:
-      'Wait until the view has applied this global position (from a command answer); 503 if it has not in time',
+      'Wait until the view has applied this global position (from a command answer); 400 at once if the log has not reached it, 503 if the view has not in time',
   })
   @IsOptional()
   @Type(() => Number)

@@ -19,6 +19,32 @@ export class PositionWaitTimeoutError extends Error {
 }
 
 /**
+ * A query asked to see a position the log has not reached (HTTP 400): no command has answered
+ * with it yet, since a command's position is sealed before it answers.
+ */
+export class PositionNotReachedError extends Error {
+  override readonly name = 'PositionNotReachedError';
+  readonly status = 400;
+  readonly code = 'position-not-reached';
+  constructor(
+    readonly position: number,
+    readonly headPosition: number,
+  ) {
+    super(
+      `Global position ${position} has not been reached by the log: the newest position is ${headPosition}`,
+    );
+  }
+}
+
+/** The newest sealed global position of the event store (0 for an empty log). */
+export async function logHeadPosition(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ position: string | null }>(
+    'SELECT max(global_position) AS position FROM event_store.global_log',
+  );
+  return Number(rows[0].position ?? 0);
+}
+
+/**
  * Whether a projection has applied everything up to a global position, fed from the log (its
  * checkpoint is a global position) or from Kafka (the relay has published up to it, and every
  * partition of the projection's topics has been applied up to it, or up to the newest position
@@ -51,7 +77,11 @@ export async function hasReached(
   return rows[0]?.reached ?? false;
 }
 
-/** Waits, bounded, until a projection has reached a global position; polls every few milliseconds. */
+/**
+ * Waits, bounded, until a projection has reached a global position; polls every few milliseconds.
+ * A position beyond the log's newest is refused at once (PositionNotReachedError) rather than
+ * waited for.
+ */
 export async function waitForPosition(
   pool: Pool,
   projection: string,
@@ -60,11 +90,14 @@ export async function waitForPosition(
   timeoutMs: number,
 ): Promise<void> {
   const started = Date.now();
+  if (await hasReached(pool, projection, topics, position)) return;
+  const head = await logHeadPosition(pool);
+  if (position > head) throw new PositionNotReachedError(position, head);
   for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
-    if (await hasReached(pool, projection, topics, position)) return;
     if (Date.now() - started >= timeoutMs) {
       throw new PositionWaitTimeoutError(projection, position, Date.now() - started);
     }
     await sleep(Math.min(delay, Math.max(1, timeoutMs - (Date.now() - started))));
+    if (await hasReached(pool, projection, topics, position)) return;
   }
 }

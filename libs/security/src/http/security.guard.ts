@@ -13,15 +13,18 @@ import { mayUse } from '../policy/access-policy.js';
 import { disclosesPersonalData, isPermission } from '../policy/permissions.js';
 import type { Principal } from '../principal.js';
 import { PUBLIC_ROUTE } from '@soc/platform';
-import { PURPOSE_HEADER, ROUTE_PERMISSION, type SecuredRequest } from './security.decorators.js';
+import {
+  parsePurpose,
+  PURPOSE_HEADER,
+  ROUTE_PERMISSION,
+  type SecuredRequest,
+} from './security.decorators.js';
 
 export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 
 export interface PrincipalVerifier {
   verify(token: string): Promise<Principal>;
 }
-
-const PURPOSE = /^[^\p{Cc}]{3,500}$/u;
 
 /**
  * Deny by default: every route needs a valid bearer token and names the permission it needs,
@@ -68,11 +71,9 @@ export class SecurityGuard implements CanActivate {
   }
 
   private purposeOf(request: SecuredRequest): string {
-    const purpose = request.headers[PURPOSE_HEADER];
-    if (typeof purpose !== 'string' || !PURPOSE.test(purpose.trim())) {
-      throw new PurposeRequiredError();
-    }
-    return purpose.trim();
+    const purpose = parsePurpose(request.headers[PURPOSE_HEADER]);
+    if (purpose === null) throw new PurposeRequiredError();
+    return purpose;
   }
 }
 

@@ -23,7 +23,14 @@ import {
 } from '@nestjs/swagger';
 import { CommandResult } from '@soc/event-store';
 import { HttpProblem } from '@soc/platform';
-import { Access, type AccessContext, Authorize, type Permission } from '@soc/security';
+import {
+  Access,
+  type AccessContext,
+  Authorize,
+  parsePurpose,
+  type Permission,
+  PURPOSE_HEADER,
+} from '@soc/security';
 import type { Request } from 'express';
 import { type CommandOptions, ThreatCommands } from './threat.commands.js';
 import {
@@ -55,7 +62,6 @@ import {
 } from './threat.dto.js';
 
 const VERSION = /^(?:(\d{1,9})|"(\d{1,9})")$/;
-const PURPOSE = /^[^\p{Cc}]{3,500}$/u;
 
 /** `If-Match: <stream version>` (bare or quoted): the command applies only at that version. */
 const IfMatch = createParamDecorator(
@@ -76,18 +82,8 @@ const IfMatch = createParamDecorator(
 
 /** The optional X-Purpose of a collection of personal data; a malformed one is refused. */
 const StatedPurpose = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): string | null => {
-    const header = context.switchToHttp().getRequest<Request>().headers['x-purpose'];
-    if (header === undefined) return null;
-    if (typeof header !== 'string' || !PURPOSE.test(header.trim())) {
-      throw new HttpProblem(
-        400,
-        'purpose-malformed',
-        'X-Purpose must be 3 to 500 characters without control characters',
-      );
-    }
-    return header.trim();
-  },
+  (_data: unknown, context: ExecutionContext): string | null =>
+    parsePurpose(context.switchToHttp().getRequest<Request>().headers[PURPOSE_HEADER]),
 );
 
 /** A command route: its permission, If-Match, and the refusals every command may answer. */
