@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DirectoryModule, directoryProjection } from '@soc/directory';
+import { DirectoryModule } from '@soc/directory';
 import { EventStoreModule, eventStoreMigrations } from '@soc/event-store';
 import { DeliveryModule, deliveryMigrations } from '@soc/messaging';
 import {
@@ -13,7 +13,8 @@ import {
   RateLimitModule,
 } from '@soc/platform';
 import { SecurityModule, securityMigrations } from '@soc/security';
-import { ThreatsModule, threatsProjection } from '@soc/threats';
+import { ThreatsModule } from '@soc/threats';
+import { registeredProjections } from './projections.js';
 
 /** Every context in one process, over one PostgreSQL. */
 @Module({})
@@ -42,7 +43,7 @@ export class StandaloneModule {
           positionWaitMs: env.POSITION_WAIT_MS,
         }),
         DeliveryModule.forRoot({
-          projections: [directoryProjection, threatsProjection],
+          projections: registeredProjections,
           kafka: env.KAFKA_BROKERS
             ? {
                 brokers: env.KAFKA_BROKERS.split(','),
