@@ -1,8 +1,12 @@
 import 'reflect-metadata';
 import { allEventContracts } from '@soc/contracts';
 import { EventStore, EventTypeRegistry, GlobalLogSealer } from '@soc/event-store';
-import { InvalidEnvironmentError, resolveDatabase, validateEnv } from '@soc/platform';
-import pg from 'pg';
+import {
+  InvalidEnvironmentError,
+  ResilientPool,
+  resolveDatabase,
+  validateEnv,
+} from '@soc/platform';
 import { registeredProjections } from '../apps/standalone/src/projections.js';
 import { runProjectionsCli } from './projection-commands.js';
 
@@ -16,7 +20,7 @@ runProjectionsCli(process.argv.slice(2), {
   connect: async () => {
     const env = validateEnv(process.env);
     const database = await resolveDatabase(env, { owner: 'tool' });
-    const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    const pool = new ResilientPool({ connectionString: database.url, max: 4 });
     // Nothing here appends, so the sealer is not started; the store only needs one to exist.
     const sealer = new GlobalLogSealer(pool);
     const registry = new EventTypeRegistry(allEventContracts);

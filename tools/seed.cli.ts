@@ -19,6 +19,7 @@ import { deliveryMigrations } from '@soc/messaging';
 import {
   InvalidEnvironmentError,
   platformMigrations,
+  ResilientPool,
   resolveDatabase,
   runMigrations,
   validateEnv,
@@ -32,7 +33,6 @@ import {
   SubjectKeyStore,
 } from '@soc/security';
 import cliProgress from 'cli-progress';
-import pg from 'pg';
 import { NORTH_EAST_ORGANISATIONS, northEastPeople } from './north-east-region.js';
 import {
   COUNTED_ON_INSPECTION_DATE,
@@ -79,7 +79,7 @@ const THREAT_CONCURRENCY = 8;
 async function main(): Promise<void> {
   const env = validateEnv(process.env);
   const database = await resolveDatabase(env, { owner: 'tool' });
-  const pool = new pg.Pool({ connectionString: database.url, max: THREAT_CONCURRENCY + 2 });
+  const pool = new ResilientPool({ connectionString: database.url, max: THREAT_CONCURRENCY + 2 });
   // Connections still idle when the embedded server stops are ended by it; nothing is lost.
   pool.on('error', () => undefined);
   const sealer = new GlobalLogSealer(pool);

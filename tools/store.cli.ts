@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { GlobalLogSealer, IntegrityVerifier } from '@soc/event-store';
-import { InvalidEnvironmentError, resolveDatabase, validateEnv } from '@soc/platform';
+import {
+  InvalidEnvironmentError,
+  ResilientPool,
+  resolveDatabase,
+  validateEnv,
+} from '@soc/platform';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
 
@@ -69,7 +74,7 @@ async function main(): Promise<number> {
   }
   const env = validateEnv(process.env);
   const database = await resolveDatabase(env, { owner: 'tool' });
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  const pool = new ResilientPool({ connectionString: database.url, max: 2 });
   try {
     return command === 'status' ? await status(pool) : await verify(pool, argument);
   } finally {

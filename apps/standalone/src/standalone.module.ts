@@ -30,6 +30,7 @@ export class StandaloneModule {
             url: databaseUrl,
             poolSize: env.DATABASE_POOL_SIZE,
             idleInTransactionTimeoutMs: env.IDLE_IN_TRANSACTION_TIMEOUT_MS,
+            connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
             migrations: [
               ...eventStoreMigrations,
               ...deliveryMigrations,

@@ -8,6 +8,7 @@ import {
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { DatabaseOutages, reportingOutages } from '@soc/platform';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { EventStore, type EventStoreOptions } from './event-store.js';
@@ -54,13 +55,15 @@ export class EventStoreModule {
         { provide: EventTypeRegistry, useValue: new EventTypeRegistry(allEventContracts) },
         {
           provide: GlobalLogSealer,
-          useFactory: (pool: Pool) => {
+          useFactory: (pool: Pool, outages?: DatabaseOutages) => {
             const logger = new Logger(GlobalLogSealer.name);
             return new GlobalLogSealer(pool, {
-              onError: (error) => logger.warn(error, 'sealing failed; retrying'),
+              onError: reportingOutages(outages, 'sealer', (error) =>
+                logger.warn(error, 'sealing failed; retrying'),
+              ),
             });
           },
-          inject: [EVENT_STORE_POOL],
+          inject: [EVENT_STORE_POOL, { token: DatabaseOutages, optional: true }],
         },
         {
           provide: EventStore,

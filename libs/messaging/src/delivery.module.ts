@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { EVENT_STORE_POOL, EventStore, EventTypeRegistry } from '@soc/event-store';
-import { HEALTH_CHECKS } from '@soc/platform';
+import { DatabaseOutages, HEALTH_CHECKS, reportingOutages } from '@soc/platform';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka/kafka-connection.js';
@@ -42,7 +42,13 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
     private readonly options: DeliveryOptions,
     private readonly store: EventStore,
     private readonly registry: EventTypeRegistry,
+    private readonly outages?: DatabaseOutages,
   ) {}
+
+  /** Logs a failure of a background part, except database outages (told to `outages`, once). */
+  private failureLog(component: string, message: string) {
+    return reportingOutages(this.outages, component, (error) => this.logger.warn(error, message));
+  }
 
   get mode(): 'kafka' | 'embedded' {
     return this.options.kafka ? 'kafka' : 'embedded';
@@ -55,7 +61,10 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
     if (!this.options.kafka) {
       for (const projection of this.options.projections) {
         const feed = new EventStoreFeed(this.options.pool, this.store, this.applier(projection), {
-          onError: (error) => this.logger.warn(error, `projection ${projection.name} failed`),
+          onError: this.failureLog(
+            `feed:${projection.name}`,
+            `projection ${projection.name} failed`,
+          ),
         });
         feed.start();
         this.stops.push(() => feed.stop());
@@ -70,7 +79,7 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
     const topics = allTopics(settings.topicPrefix);
     this.relay = new OutboxRelay(this.options.pool, this.store, kafka, topics.events, {
       topicPrefix: settings.topicPrefix,
-      onError: (error) => this.logger.warn(error, 'relay cannot publish; backing off'),
+      onError: this.failureLog('relay', 'relay cannot publish; backing off'),
     });
     // Kafka may be down at start: commands work regardless, and Kafka parts connect when it is back.
     this.starting = this.startKafkaParts(kafka, settings, topics);
@@ -99,8 +108,10 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
     for (const projection of this.options.projections) {
       const feed = new KafkaFeed(kafka, this.applier(projection, deadLetterPublisher(producer)), {
         topicPrefix: settings.topicPrefix,
-        onError: (error) =>
-          this.logger.warn(error, `projection ${projection.name} consumer failed`),
+        onError: this.failureLog(
+          `consumer:${projection.name}`,
+          `projection ${projection.name} consumer failed`,
+        ),
       });
       await feed.start();
       this.stops.push(() => feed.stop());
@@ -169,9 +180,18 @@ export class DeliveryModule {
         },
         {
           provide: DeliveryRuntime,
-          useFactory: (o: DeliveryOptions, store: EventStore, registry: EventTypeRegistry) =>
-            new DeliveryRuntime(o, store, registry),
-          inject: [DELIVERY_OPTIONS, EventStore, EventTypeRegistry],
+          useFactory: (
+            o: DeliveryOptions,
+            store: EventStore,
+            registry: EventTypeRegistry,
+            outages?: DatabaseOutages,
+          ) => new DeliveryRuntime(o, store, registry, outages),
+          inject: [
+            DELIVERY_OPTIONS,
+            EventStore,
+            EventTypeRegistry,
+            { token: DatabaseOutages, optional: true },
+          ],
         },
         {
           provide: HEALTH_CHECKS,

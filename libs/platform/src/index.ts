@@ -19,3 +19,5 @@ export * from './observability/logging.js';
 export * from './platform.module.js';
 export * from './http/public-route.js';
 export * from './clock.js';
+export * from './database/database-outages.js';
+export * from './database/resilient-pool.js';

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventTypeRegistry, RecordedEvent } from '@soc/event-store';
+import { isDatabaseUnavailable } from '@soc/platform';
 import type { Pool, PoolClient } from 'pg';
 import { activeGeneration } from './generations.js';
 import type { Projection } from './projection.js';
@@ -45,19 +46,8 @@ export const LOG_SOURCE = 'log';
  * dead-lettered.
  */
 export function isTransient(error: unknown): boolean {
-  const { code, message } = error as { code?: string; message?: string };
-  if (typeof code === 'string') {
-    if (
-      code.startsWith('08') ||
-      ['57P01', '57P02', '57P03', '40001', '40P01', '53300'].includes(code)
-    ) {
-      return true;
-    }
-    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
-  }
-  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i.test(
-    message ?? '',
-  );
+  const { code } = error as { code?: string };
+  return isDatabaseUnavailable(error) || code === '40001' || code === '40P01';
 }
 
 class UnreadableItemError extends Error {}

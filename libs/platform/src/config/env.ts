@@ -56,6 +56,13 @@ export class Env {
   @Min(1000)
   IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 
+  /** How long a request waits for a database connection before answering 503 (bounded outages). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DATABASE_CONNECT_TIMEOUT_MS = 5000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { bodyChecks, noteInvalidUtf8 } from './body-checks.js';
+import { DatabaseOutages } from '../database/database-outages.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { corsOptions, securityHeaders } from './security-headers.js';
 import { validationPipe } from './validation.js';
@@ -25,6 +26,15 @@ export interface HttpSettings {
  * depth and text are checked as soon as it is parsed), validation, problem details, OpenAPI at
  * /docs.
  */
+/** The application's outage tracker, if it has a database (PlatformModule provides one). */
+function databaseOutagesOf(app: INestApplication): DatabaseOutages | undefined {
+  try {
+    return app.get(DatabaseOutages, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
 export function configureHttp(app: INestApplication, settings: HttpSettings): void {
   const express = app as NestExpressApplication;
   // Nest's options type leaves `verify` out for its rawBody option, which is not used here.
@@ -42,7 +52,7 @@ export function configureHttp(app: INestApplication, settings: HttpSettings): vo
   express.use(securityHeaders());
   if (settings.corsOrigins?.length) app.enableCors(corsOptions(settings.corsOrigins));
   app.useGlobalPipes(validationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(databaseOutagesOf(app)));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -7,6 +7,11 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import {
+  databaseConnectionFailures,
+  type DatabaseOutages,
+  isDatabaseUnavailable,
+} from '../database/database-outages.js';
 
 export interface FieldError {
   readonly field: string;
@@ -78,7 +83,22 @@ const titles: Record<number, string> = {
   422: 'Unprocessable content',
   429: 'Too many requests',
   500: 'Internal server error',
+  503: 'Service unavailable',
 };
+
+/** Seconds a client is asked to wait before retrying while the database is unreachable. */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+const databaseUnavailable = (instance?: string): ProblemDocument => ({
+  type: `${PROBLEM_BASE}database-unavailable`,
+  title: titles[503],
+  status: 503,
+  detail:
+    'The database cannot be reached just now; try again in a few seconds. A command that got ' +
+    'this answer may or may not have been recorded: retry it with the same Idempotency-Key, or ' +
+    'check before repeating one that creates a record.',
+  instance,
+});
 
 /** What a caller may learn from an error: never a stack, never an internal message for a 5xx. */
 export function toProblem(error: unknown, instance?: string): ProblemDocument {
@@ -114,6 +134,7 @@ export function toProblem(error: unknown, instance?: string): ProblemDocument {
         : String((body as { message?: unknown }).message ?? error.message);
     return { type: 'about:blank', title: titles[status] ?? error.name, status, detail, instance };
   }
+  if (isDatabaseUnavailable(error)) return databaseUnavailable(instance);
   return {
     type: 'about:blank',
     title: titles[500],
@@ -124,7 +145,10 @@ export function toProblem(error: unknown, instance?: string): ProblemDocument {
 }
 
 /** Headers an error asks for; those already set on the response (CORS, rate limits) are kept. */
-function headersOf(error: unknown): [string, string][] {
+function headersOf(error: unknown, problem: ProblemDocument): [string, string][] {
+  if (problem.type === `${PROBLEM_BASE}database-unavailable`) {
+    return [['Retry-After', String(DATABASE_RETRY_AFTER_SECONDS)]];
+  }
   const headers = error instanceof HttpProblem ? error.headers : {};
   return Object.entries(headers);
 }
@@ -133,13 +157,22 @@ function headersOf(error: unknown): [string, string][] {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemDetailsFilter.name);
 
+  /** `outages` hears of requests that failed for want of the database (logged once per outage). */
+  constructor(private readonly outages?: DatabaseOutages) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = toProblem(error, request.originalUrl);
-    if (problem.status >= 500) this.logger.error(error);
-    for (const [name, value] of headersOf(error)) response.setHeader(name, value);
+    if (problem.status === 503 && isDatabaseUnavailable(error)) this.reportOutage(error);
+    else if (problem.status >= 500) this.logger.error(error);
+    for (const [name, value] of headersOf(error, problem)) response.setHeader(name, value);
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private reportOutage(error: unknown): void {
+    if (this.outages) this.outages.report('http', error);
+    else databaseConnectionFailures.inc({ component: 'http' });
   }
 }

@@ -21,6 +21,26 @@ describe('toProblem (RFC 9457)', () => {
     });
   });
 
+  it('answers 503 database-unavailable when PostgreSQL is gone, and 500 for other failures', () => {
+    const terminated = Object.assign(
+      new Error('terminating connection due to administrator command'),
+      {
+        code: '57P01',
+      },
+    );
+    const wrapped = Object.assign(new Error('Query failed'), { driverError: terminated });
+    for (const error of [terminated, wrapped, new Error('Connection terminated unexpectedly')]) {
+      expect(toProblem(error, '/threats')).toMatchObject({
+        type: '/problems/database-unavailable',
+        status: 503,
+        instance: '/threats',
+      });
+    }
+    const syntax = Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' });
+    expect(toProblem(syntax)).toMatchObject({ status: 500, type: 'about:blank' });
+    expect(toProblem(syntax).detail).not.toContain('SELEC');
+  });
+
   it('lists validation errors field by field', () => {
     const problem = toProblem(
       new ValidationProblem([{ field: 'tier', message: 'tier must be an integer' }]),

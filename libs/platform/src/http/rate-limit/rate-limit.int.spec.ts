@@ -1,9 +1,10 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { validateEnv } from '../../config/env.js';
+import { DatabaseOutages } from '../../database/database-outages.js';
 import { HealthController } from '../../observability/health.controller.js';
 import { MetricsController } from '../../observability/metrics.controller.js';
 import { configureHttp } from '../configure-http.js';
@@ -36,7 +37,8 @@ async function appWithLimits(env: Record<string, string>): Promise<INestApplicat
     controllers: [ProbeController, HealthController, MetricsController],
     providers: [
       { provide: HealthCheckService, useValue: { check: async () => ({ status: 'ok' }) } },
-      { provide: TypeOrmHealthIndicator, useValue: {} },
+      { provide: HealthIndicatorService, useValue: {} },
+      { provide: DatabaseOutages, useValue: {} },
     ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
