@@ -43,9 +43,11 @@ export async function startTestApp(
     env?: Record<string, string>;
     /** Providers to replace, e.g. `{ provide: CLOCK, useValue: testClock }`. */
     overrides?: { provide: unknown; useValue: unknown }[];
+    /** A PostgreSQL server of the test's own, instead of the shared test server. */
+    serverUrl?: string;
   } = {},
 ): Promise<TestApp> {
-  const db = await createTestDatabase({ migrate: false });
+  const db = await createTestDatabase({ migrate: false, serverUrl: options.serverUrl });
   const dataDir = mkdtempSync(join(tmpdir(), 'soc-test-app-'));
   const env = validateEnv({
     LOG_LEVEL: 'silent',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import type { Pool } from 'pg';
+import { Client } from 'pg';
 import { allEventContracts } from '@soc/contracts';
 import {
   EventStore,
@@ -8,7 +9,7 @@ import {
   GlobalLogSealer,
 } from '@soc/event-store';
 import { deliveryMigrations } from '@soc/messaging';
-import { platformMigrations, runMigrations } from '@soc/platform';
+import { platformMigrations, ResilientPool, runMigrations } from '@soc/platform';
 import { securityMigrations } from '@soc/security';
 
 /** Set by the jest global setup: a server the tests may create databases on. */
@@ -43,8 +44,14 @@ export interface TestDatabase {
 export async function createTestDatabase({
   poolSize = 20,
   migrate = true,
-}: { poolSize?: number; migrate?: boolean } = {}): Promise<TestDatabase> {
-  const server = testServerUrl();
+  serverUrl,
+}: {
+  poolSize?: number;
+  migrate?: boolean;
+  /** Another server than the shared test server (e.g. one a fault test kills). */
+  serverUrl?: string;
+} = {}): Promise<TestDatabase> {
+  const server = serverUrl ?? testServerUrl();
   const name = `test_${randomBytes(6).toString('hex')}`;
   const admin = async <T>(
     run: (client: Client) => Promise<T>,
@@ -68,9 +75,7 @@ export async function createTestDatabase({
       ...platformMigrations,
     ]);
   }
-  const pool = new Pool({ connectionString: url, max: poolSize });
-  // Idle connections ended by the server (terminated on purpose, or the database dropped) are replaced.
-  pool.on('error', () => undefined);
+  const pool = new ResilientPool({ connectionString: url, max: poolSize });
   return {
     url,
     name,
