@@ -11,6 +11,8 @@ import {
 } from '@soc/security';
 import { createTestDatabase, eventStoreFor, type TestDatabase } from '@soc/testing';
 import { DEFAULT_THREAT_VIEW_SETTINGS, threatsProjection } from '@soc/threats';
+// The views' query service, read without an HTTP stack: not part of the context's public surface.
+// eslint-disable-next-line boundaries/dependencies
 import { ThreatReads } from '../libs/threats/src/threat-views/threat-reads.js';
 import {
   COUNTED_ON_INSPECTION_DATE,

@@ -21,3 +21,4 @@ export * from './http/public-route.js';
 export * from './clock.js';
 export * from './database/database-outages.js';
 export * from './database/resilient-pool.js';
+export * from './database/read-model-role.js';

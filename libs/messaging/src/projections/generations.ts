@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import { checkProjectionName, type Projection, READ_MODEL_ROLE } from './projection.js';
+import { READ_MODEL_ROLE } from '@soc/platform';
+import { checkProjectionName, type Projection } from './projection.js';
 
 export interface Generation {
   projection: string;

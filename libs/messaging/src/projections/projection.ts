@@ -38,9 +38,6 @@ export interface Projection {
   apply(db: PoolClient, schema: string, events: readonly RecordedEvent[]): Promise<void>;
 }
 
-/** The database role read-model queries run as; row-level security applies to it. */
-export const READ_MODEL_ROLE = 'soc_reader';
-
 const PROJECTION_NAME = /^[a-z][a-z0-9_]{0,40}$/;
 
 export function checkProjectionName(name: string): string {

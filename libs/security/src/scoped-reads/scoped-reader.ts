@@ -1,4 +1,4 @@
-import { READ_MODEL_ROLE } from '@soc/messaging';
+import { READ_MODEL_ROLE } from '@soc/platform';
 import type { Pool, PoolClient } from 'pg';
 import type {
   AccessLogEntry,
