@@ -2,6 +2,7 @@ export * from './access-log/personal-data-access-log.js';
 export * from './authentication/index.js';
 export * from './errors.js';
 export * from './http/command-metadata.js';
+export * from './http/command-route.js';
 export * from './http/security.decorators.js';
 export * from './http/security.guard.js';
 export { securityMigrations } from './migrations/index.js';

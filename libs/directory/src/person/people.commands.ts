@@ -12,6 +12,7 @@ import {
   type AccessContext,
   commandMetadata,
   enforce,
+  type ExpectedVersion,
   PersonalDataAccessLog,
   PersonalDataCipher,
   type Role,
@@ -76,17 +77,24 @@ export class PeopleCommands {
     access: AccessContext,
     personId: string,
     roles: Role[],
+    expected: ExpectedVersion = {},
   ): Promise<CommandResult> {
     const person = await this.authorise(access, personId, 'person:change-roles');
-    return this.run(access, personId, person, { kind: 'change-roles', personId, roles });
+    const command = { kind: 'change-roles', personId, roles } as const;
+    return this.run(access, personId, person, command, expected);
   }
 
   /** Appends the erasure, then destroys the key; a retry finds the event and destroys it again. */
-  async erase(access: AccessContext, personId: string, reason: string): Promise<CommandResult> {
+  async erase(
+    access: AccessContext,
+    personId: string,
+    reason: string,
+    expected: ExpectedVersion = {},
+  ): Promise<CommandResult> {
     const person = await this.authorise(access, personId, 'person:erase');
     const subjectId = personSubject(personId);
     const command = { kind: 'erase', personId, subjectId, reason } as const;
-    const result = await this.run(access, personId, person, command);
+    const result = await this.run(access, personId, person, command, expected);
     await this.keys.erase(subjectId, { ...access.principal, reason });
     const erasure = { recordType: 'person', recordId: personId, subjectIds: [subjectId] };
     await this.accessLog.record(this.pool, access, [{ operation: 'erasure', ...erasure }], reason);
@@ -115,6 +123,7 @@ export class PeopleCommands {
     personId: string,
     person: LoadedStream<Person>,
     command: PersonCommand,
+    expected: ExpectedVersion = {},
   ): Promise<CommandResult> {
     const result = await this.store.decideOn(
       personStream(personId),
@@ -122,6 +131,7 @@ export class PeopleCommands {
       person,
       command,
       commandMetadata(access),
+      expected,
     );
     return toCommandResult(result);
   }

@@ -2,7 +2,14 @@ import { ConsistencyQuery } from '@soc/messaging';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CommandResult } from '@soc/event-store';
-import { Access, type AccessContext, Authorize } from '@soc/security';
+import {
+  Access,
+  type AccessContext,
+  Authorize,
+  CommandRoute,
+  type ExpectedVersion,
+  IfMatch,
+} from '@soc/security';
 import { DirectoryReads } from '../directory-view/directory-reads.js';
 import {
   ChangeRolesBody,
@@ -13,6 +20,8 @@ import {
   PersonView,
 } from '../directory.dto.js';
 import { PeopleCommands } from './people.commands.js';
+
+const NO_PERSON = 'No such person, or one your organisation may not know of';
 
 @ApiTags('directory')
 @Controller('directory')
@@ -34,26 +43,30 @@ export class PeopleController {
   }
 
   @Put('people/:personId/roles')
-  @Authorize('person:change-roles')
+  @CommandRoute('person:change-roles', "Replace a person's roles", { notFound: NO_PERSON })
   @ApiOkResponse({ type: CommandResult })
   changeRoles(
     @Param() { personId }: PersonIdParam,
     @Body() body: ChangeRolesBody,
+    @IfMatch() expected: ExpectedVersion,
     @Access() access: AccessContext,
   ): Promise<CommandResult> {
-    return this.commands.changeRoles(access, personId, body.roles);
+    return this.commands.changeRoles(access, personId, body.roles, expected);
   }
 
   @Post('people/:personId/erasure')
   @HttpCode(200)
-  @Authorize('person:erase')
+  @CommandRoute('person:erase', "Erase a person's personal data (their key is destroyed)", {
+    notFound: NO_PERSON,
+  })
   @ApiOkResponse({ type: CommandResult })
   erase(
     @Param() { personId }: PersonIdParam,
     @Body() body: ErasePersonBody,
+    @IfMatch() expected: ExpectedVersion,
     @Access() access: AccessContext,
   ): Promise<CommandResult> {
-    return this.commands.erase(access, personId, body.reason);
+    return this.commands.erase(access, personId, body.reason, expected);
   }
 
   @Get('organisations/:organisationId/people')

@@ -1,37 +1,14 @@
-import {
-  applyDecorators,
-  Body,
-  Controller,
-  createParamDecorator,
-  Delete,
-  type ExecutionContext,
-  HttpCode,
-  Param,
-  Post,
-  Put,
-} from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CommandResult } from '@soc/event-store';
-import { HttpProblem } from '@soc/platform';
 import {
   Access,
   type AccessContext,
-  Authorize,
-  parsePurpose,
   type Permission,
-  PURPOSE_HEADER,
+  CommandRoute,
+  IfMatch,
+  StatedPurpose,
 } from '@soc/security';
-import type { Request } from 'express';
 import { type CommandOptions, ThreatCommands } from './threat.commands.js';
 import {
   ActionParams,
@@ -61,52 +38,11 @@ import {
   UpdatePlanBody,
 } from './threat.dto.js';
 
-const VERSION = /^(?:(\d{1,9})|"(\d{1,9})")$/;
-
-/** `If-Match: <stream version>` (bare or quoted): the command applies only at that version. */
-const IfMatch = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): CommandOptions => {
-    const header = context.switchToHttp().getRequest<Request>().headers['if-match'];
-    if (header === undefined) return {};
-    const match = typeof header === 'string' ? VERSION.exec(header.trim()) : null;
-    if (!match) {
-      throw new HttpProblem(
-        400,
-        'if-match-malformed',
-        'If-Match must be the stream version you last saw, a whole number (e.g. 3)',
-      );
-    }
-    return { ifVersion: Number(match[1] ?? match[2]) };
-  },
-);
-
-/** The optional X-Purpose of a collection of personal data; a malformed one is refused. */
-const StatedPurpose = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): string | null =>
-    parsePurpose(context.switchToHttp().getRequest<Request>().headers[PURPOSE_HEADER]),
-);
-
-/** A command route: its permission, If-Match, and the refusals every command may answer. */
-function Command(permission: Permission, summary: string) {
-  return applyDecorators(
-    Authorize(permission),
-    ApiOperation({ summary }),
-    ApiHeader({
-      name: 'If-Match',
-      required: false,
-      description: 'The stream version you last saw (streamVersion of an answer): 409 if it moved',
-      example: '3',
-    }),
-    ApiBadRequestResponse({ description: 'Malformed body, path or If-Match' }),
-    ApiNotFoundResponse({
-      description: 'No such threat, or one your organisation may not know of',
-    }),
-    ApiConflictResponse({
-      description: 'The record is not in a state for this command, or If-Match is stale',
-    }),
-    ApiUnprocessableEntityResponse({ description: 'Against a business rule' }),
-  );
-}
+/** A command on a threat; its 404 is a threat the caller's organisation may not know of. */
+const Command = (permission: Permission, summary: string) =>
+  CommandRoute(permission, summary, {
+    notFound: 'No such threat, or one your organisation may not know of',
+  });
 
 @ApiTags('threats')
 @Controller('threats')
