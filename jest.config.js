@@ -1,6 +1,11 @@
 /**
  * Unit tests (`*.spec.ts`) need no I/O; integration tests (`*.int.spec.ts`, `test/*.e2e-spec.ts`)
  * use a real PostgreSQL. NestJS 12 ships native ES modules, so jest runs in its ESM mode.
+ *
+ * The PostgreSQL and Kafka global setup belongs to the integration project: jest runs a
+ * project's globalSetup/globalTeardown only when at least one of that project's tests is
+ * selected, so `npm run test:unit` (or a run of unit spec files only) starts and connects to
+ * nothing, while `npm test` still sets both up once for the whole run.
  */
 const shared = {
   testEnvironment: 'node',
@@ -16,8 +21,6 @@ const shared = {
 
 export default {
   testTimeout: 120_000,
-  globalSetup: '<rootDir>/test/global-setup.mjs',
-  globalTeardown: '<rootDir>/test/global-teardown.mjs',
   projects: [
     {
       ...shared,
@@ -29,6 +32,8 @@ export default {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/global-teardown.mjs',
     },
   ],
 };

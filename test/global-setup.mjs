@@ -34,7 +34,7 @@ async function setUpPostgres() {
     persistent: false,
   });
   process.env.TEST_POSTGRES_URL = server.url;
-  /** @type {{ __testPostgres?: unknown }} */ (globalThis).__testPostgres = server;
+  /** @type {{ __testPostgres?: unknown }} */ (globalThis).__testPostgres = { server, dir };
 }
 
 /**
@@ -43,7 +43,7 @@ async function setUpPostgres() {
  * .cache/kafka (see test/kafka/kafka-broker.mjs), in a temporary folder removed at teardown.
  *
  * TEST_KAFKA=off skips the broker altogether (no Java or Maven needed, a few seconds saved),
- * e.g. `TEST_KAFKA=off npm run test:unit`; the suites that need Kafka are then skipped.
+ * e.g. `TEST_KAFKA=off npm run test:int`; the suites that need Kafka are then skipped.
  */
 async function setUpKafka() {
   if (process.env.KAFKA_BROKERS) {
@@ -57,7 +57,10 @@ async function setUpKafka() {
   /** @type {{ __testKafka?: unknown }} */ (globalThis).__testKafka = { broker, dir };
 }
 
-/** PostgreSQL and Kafka start side by side; both are stopped again in global-teardown.mjs. */
+/**
+ * PostgreSQL and Kafka start side by side; both are stopped again in global-teardown.mjs. This is
+ * the integration project's setup (jest.config.js): a run of unit tests alone never gets here.
+ */
 export default async function globalSetup() {
   // Applications started by the tests log nothing unless asked (LOG_LEVEL=info npm test).
   process.env.LOG_LEVEL ??= 'silent';

@@ -1,7 +1,7 @@
 import { eventOf, PersonalDataErased, PersonEnrolled, PersonRolesChanged } from '@soc/contracts';
-import { AlreadyExistsError, InvalidTransitionError, NotFoundError } from '@soc/event-store';
+import { AlreadyExistsError, fold, InvalidTransitionError, NotFoundError } from '@soc/event-store';
 import { deciderSpecification } from '@soc/event-store/testing';
-import { personDecider } from './person.js';
+import { personDecider, personStream, personSubject } from './person.js';
 
 const spec = deciderSpecification(personDecider);
 const enrolled = eventOf(PersonEnrolled, {
@@ -86,5 +86,92 @@ describe('person', () => {
       .given([enrolled, erased])
       .when({ kind: 'change-roles', personId: 'dc-1', roles: ['admin'] })
       .thenThrows(InvalidTransitionError);
+  });
+  it('refuses to erase someone never enrolled', () => {
+    spec
+      .given([])
+      .when({ kind: 'erase', personId: 'dc-1', subjectId: 'person:dc-1', reason: 'no one' })
+      .thenThrows(NotFoundError, 'No person dc-1');
+  });
+
+  it('refuses to enrol again a person whose data was erased', () => {
+    spec
+      .given([enrolled, erased])
+      .when({
+        kind: 'enrol',
+        personId: 'dc-1',
+        organisationId: 'durham-constabulary',
+        displayName: 'D. Officer',
+        roles: ['lro'],
+      })
+      .thenThrows(AlreadyExistsError);
+  });
+
+  it('takes the organisation for a role change and an erasure from the history, not the command', () => {
+    const rolesChanged = eventOf(PersonRolesChanged, {
+      personId: 'dc-1',
+      organisationId: 'durham-constabulary',
+      roles: ['analyst'],
+    });
+    spec
+      .given([enrolled])
+      .when({ kind: 'change-roles', personId: 'dc-1', roles: ['analyst'] })
+      .then([rolesChanged]);
+    spec
+      .given([enrolled, rolesChanged])
+      .when({
+        kind: 'erase',
+        personId: 'dc-1',
+        subjectId: 'person:dc-1',
+        reason: 'left the force; retention ended',
+      })
+      .then([erased]);
+  });
+
+  it('compares roles with the latest change, in any order', () => {
+    const toChairAndLro = eventOf(PersonRolesChanged, {
+      personId: 'dc-1',
+      organisationId: 'durham-constabulary',
+      roles: ['meeting-chair', 'lro'],
+    });
+    spec
+      .given([enrolled, toChairAndLro])
+      .when({ kind: 'change-roles', personId: 'dc-1', roles: ['lro', 'meeting-chair'] })
+      .thenNothingHappens();
+    spec
+      .given([enrolled, toChairAndLro])
+      .when({ kind: 'change-roles', personId: 'dc-1', roles: ['lro'] })
+      .then([
+        eventOf(PersonRolesChanged, {
+          personId: 'dc-1',
+          organisationId: 'durham-constabulary',
+          roles: ['lro'],
+        }),
+      ]);
+  });
+
+  it('folds a history into who the person is now', () => {
+    expect(fold(personDecider, [])).toEqual({ status: 'none' });
+    expect(
+      fold(personDecider, [
+        enrolled,
+        eventOf(PersonRolesChanged, {
+          personId: 'dc-1',
+          organisationId: 'durham-constabulary',
+          roles: ['admin'],
+        }),
+        erased,
+      ]),
+    ).toEqual({
+      status: 'enrolled',
+      organisationId: 'durham-constabulary',
+      roles: ['admin'],
+      erased: true,
+    });
+  });
+
+  it('names the stream and the data subject after the person', () => {
+    expect(personStream('dc-1')).toBe('person:dc-1');
+    expect(personSubject('dc-1')).toBe('person:dc-1');
   });
 });

@@ -21,7 +21,7 @@ import {
   returned,
   type Step,
   Timeline,
-} from './threat-views.fixtures.js';
+} from '../../test/threat-views.fixtures.js';
 import { threatsProjection } from './threats.projection.js';
 
 const CLEVELAND = 'cleveland-police';

@@ -29,7 +29,14 @@ import type { ThreatEvent } from '../threat/threat.js';
 import { renderPlanHtml } from './plan-html.js';
 import { DEFAULT_THREAT_VIEW_SETTINGS } from './threat-view-settings.js';
 import { ThreatReads } from './threat-reads.js';
-import { assessed, at, lroOf, moderated, registered, Timeline } from './threat-views.fixtures.js';
+import {
+  assessed,
+  at,
+  lroOf,
+  moderated,
+  registered,
+  Timeline,
+} from '../../test/threat-views.fixtures.js';
 import { threatsProjection } from './threats.projection.js';
 
 const CLEVELAND = 'cleveland-police';

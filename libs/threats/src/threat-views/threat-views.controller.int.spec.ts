@@ -4,7 +4,14 @@ import { EventStore } from '@soc/event-store';
 import { rebuildProjection } from '@soc/messaging';
 import { CLOCK } from '@soc/platform';
 import { principal, startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { assessed, at, lroOf, moderated, registered, Timeline } from './threat-views.fixtures.js';
+import {
+  assessed,
+  at,
+  lroOf,
+  moderated,
+  registered,
+  Timeline,
+} from '../../test/threat-views.fixtures.js';
 import { threatsProjection } from './threats.projection.js';
 
 /** Today is fixed for the read side's flags and the printable page's date. */

@@ -33,7 +33,7 @@ import {
   returned,
   snapshot,
   Timeline,
-} from './threat-views.fixtures.js';
+} from '../../test/threat-views.fixtures.js';
 import { threatsProjection } from './threats.projection.js';
 
 const CLEVELAND = 'cleveland-police';

@@ -11,7 +11,7 @@ import { platformMigrations } from '../../migrations/index.js';
 import { configureHttp } from '../configure-http.js';
 import { RATE_LIMIT_COUNTERS, RateLimitModule, rateLimitBudgets } from './rate-limit.js';
 import { RateLimitCounters } from './rate-limit-counters.js';
-import { TestAuthenticationModule } from './rate-limit.test-support.js';
+import { TestAuthenticationModule } from '../../../test/rate-limit.test-support.js';
 
 @Controller('probe')
 class ProbeController {

@@ -9,7 +9,10 @@ import { HealthController } from '../../observability/health.controller.js';
 import { MetricsController } from '../../observability/metrics.controller.js';
 import { configureHttp } from '../configure-http.js';
 import { RATE_LIMIT_COUNTERS, RateLimitModule, SkipRateLimit } from './rate-limit.js';
-import { authentications, TestAuthenticationModule } from './rate-limit.test-support.js';
+import {
+  authentications,
+  TestAuthenticationModule,
+} from '../../../test/rate-limit.test-support.js';
 import type { RateLimitCounters } from './rate-limit-counters.js';
 
 @Controller('probe')

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { Request } from 'express';
-import type { RequestWithPrincipal } from '../principal.js';
+import type { RequestWithPrincipal } from '../src/http/principal.js';
 
 /** How many requests the stand-in authentication guard has seen. */
 export const authentications = { count: 0 };

@@ -11,7 +11,7 @@ import {
 } from '@soc/contracts';
 import type { EventStore } from '@soc/event-store';
 import type { Pool } from 'pg';
-import { type ThreatEvent, threatStream } from '../threat/threat.js';
+import { type ThreatEvent, threatStream } from '../src/threat/threat.js';
 
 /** Test data for the threat views: events as the command side would append them. */
 

@@ -1,0 +1,283 @@
+import type { Role } from '@soc/security';
+import { principal, startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+
+const ROOT = 'nersou';
+const CLEVELAND = 'cleveland-police';
+const admin = (organisationId: string) => principal(organisationId, ['admin']);
+const someone = (organisationId: string, role: Role) => principal(organisationId, [role]);
+
+const cleveland = {
+  organisationId: CLEVELAND,
+  name: 'Cleveland Police',
+  kind: 'police-force',
+};
+
+/** Registering and reading organisations over HTTP, on the standalone app and real PostgreSQL. */
+describe('directory organisations over HTTP (real PostgreSQL)', () => {
+  let t: TestApp;
+  let registeredAt = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const { body } = await (
+      await t.as(admin(ROOT))
+    )
+      .post('/directory/organisations')
+      .send(cleveland)
+      .expect(201);
+    registeredAt = body.globalPosition;
+  });
+  afterAll(() => t?.close());
+
+  describe('POST /directory/organisations', () => {
+    it('registers an organisation and answers where its stream is', async () => {
+      const before = await t.eventCount();
+      const { body } = await (
+        await t.as(admin(ROOT))
+      )
+        .post('/directory/organisations')
+        .send({
+          organisationId: 'hartlepool-childrens-services',
+          name: "Hartlepool Borough Council Children's Services",
+          kind: 'statutory-partner',
+        })
+        .expect(201);
+      expect(body).toEqual({
+        streamId: 'organisation:hartlepool-childrens-services',
+        streamVersion: 1,
+        globalPosition: expect.any(Number),
+      });
+      expect(await t.eventCount()).toBe(before + 1);
+
+      const { rows } = await t.db.pool.query<{ event_type: string; payload: unknown }>(
+        `SELECT event_type, payload FROM event_store.events WHERE stream_id = $1`,
+        ['organisation:hartlepool-childrens-services'],
+      );
+      expect(rows).toEqual([
+        {
+          event_type: 'directory.OrganisationRegistered',
+          payload: {
+            organisationId: 'hartlepool-childrens-services',
+            name: "Hartlepool Borough Council Children's Services",
+            kind: 'statutory-partner',
+          },
+        },
+      ]);
+    });
+
+    it.each<[string, Role]>([
+      ['an analyst', 'analyst'],
+      ['an auditor', 'auditor'],
+      ['an LRO', 'lro'],
+    ])('refuses %s (403, nothing appended)', async (_who, role) => {
+      const before = await t.eventCount();
+      const { body } = await (
+        await t.as(someone(CLEVELAND, role))
+      )
+        .post('/directory/organisations')
+        .send({ organisationId: 'rogue-agency', name: 'Rogue Agency', kind: 'national-agency' })
+        .expect(403);
+      expect(body).toMatchObject({ type: '/problems/access-denied', status: 403 });
+      expect(await t.eventCount()).toBe(before);
+    });
+
+    it('refuses a request without a token (401)', async () => {
+      await t.http().post('/directory/organisations').send(cleveland).expect(401);
+    });
+
+    it('answers a second registration of the same id with a 409 problem, appending nothing', async () => {
+      const before = await t.eventCount();
+      const response = await (
+        await t.as(admin(ROOT))
+      )
+        .post('/directory/organisations')
+        .send({ ...cleveland, name: 'Cleveland Police (again)' })
+        .expect(409);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({
+        type: '/problems/already-exists',
+        title: 'Conflict',
+        status: 409,
+        detail: `Organisation ${CLEVELAND} is already registered`,
+      });
+      expect(await t.eventCount()).toBe(before);
+      const { body } = await (
+        await t.as(admin(ROOT))
+      )
+        .get(`/directory/organisations/${CLEVELAND}`)
+        .expect(200);
+      expect(body.name).toBe('Cleveland Police');
+    });
+
+    it.each([
+      ['an id with capitals and spaces', { organisationId: 'Cleveland Police' }, 'organisationId'],
+      ['an id of one character', { organisationId: 'c' }, 'organisationId'],
+      ['an id starting with a dash', { organisationId: '-cleveland' }, 'organisationId'],
+      ['an id of 64 characters', { organisationId: 'a'.repeat(64) }, 'organisationId'],
+      ['an unknown kind', { kind: 'gang' }, 'kind'],
+      ['a kind of the wrong type', { kind: 3 }, 'kind'],
+      ['a name of one character', { name: 'C' }, 'name'],
+      ['a name that is not text', { name: ['Cleveland'] }, 'name'],
+    ])('refuses %s with a 400 naming the field', async (_what, change, field) => {
+      const before = await t.eventCount();
+      const { body } = await (
+        await t.as(admin(ROOT))
+      )
+        .post('/directory/organisations')
+        .send({ organisationId: 'new-partner', name: 'New Partner', kind: 'rocu', ...change })
+        .expect(400);
+      expect(body).toMatchObject({ type: '/problems/validation', status: 400 });
+      expect(new Set(body.errors.map((error: { field: string }) => error.field))).toEqual(
+        new Set([field]),
+      );
+      expect(await t.eventCount()).toBe(before);
+    });
+
+    it('refuses missing fields, each named', async () => {
+      const { body } = await (
+        await t.as(admin(ROOT))
+      )
+        .post('/directory/organisations')
+        .send({})
+        .expect(400);
+      expect(new Set(body.errors.map((error: { field: string }) => error.field))).toEqual(
+        new Set(['organisationId', 'name', 'kind']),
+      );
+    });
+
+    it('refuses unknown fields rather than dropping them', async () => {
+      const before = await t.eventCount();
+      const { body } = await (
+        await t.as(admin(ROOT))
+      )
+        .post('/directory/organisations')
+        .send({ organisationId: 'new-partner', name: 'New Partner', kind: 'rocu', owner: 'me' })
+        .expect(400);
+      expect(body.errors).toEqual([{ field: 'owner', message: 'property owner should not exist' }]);
+      expect(await t.eventCount()).toBe(before);
+    });
+  });
+
+  describe('GET /directory/organisations', () => {
+    it.each<[string, Role]>([
+      ['an analyst of another organisation', 'analyst'],
+      ['a partner officer', 'partner-officer'],
+      ['an auditor', 'auditor'],
+      ['an admin', 'admin'],
+    ])('lists every organisation to %s, without a purpose', async (_who, role) => {
+      const token = await t.tokenFor(someone('durham-constabulary', role));
+      const { body } = await t
+        .http()
+        .get('/directory/organisations')
+        .query({ minPosition: registeredAt })
+        .set('authorization', `Bearer ${token}`)
+        .expect(200);
+      expect(body).toContainEqual({
+        organisationId: CLEVELAND,
+        name: 'Cleveland Police',
+        kind: 'police-force',
+        people: 0,
+        globalPosition: registeredAt,
+      });
+    });
+
+    it('refuses a caller with no role (403)', async () => {
+      await (
+        await t.as(principal(CLEVELAND, [], 'nobody'))
+      )
+        .get('/directory/organisations')
+        .expect(403);
+    });
+
+    it('lists in order of name', async () => {
+      const root = await t.as(admin(ROOT));
+      let position = 0;
+      for (const [organisationId, name] of [
+        ['zz-first', 'Aardvark Housing'],
+        ['aa-last', 'Zephyr Youth Services'],
+      ]) {
+        const { body } = await root
+          .post('/directory/organisations')
+          .send({ organisationId, name, kind: 'non-statutory-partner' })
+          .expect(201);
+        position = body.globalPosition;
+      }
+      const { body } = await root
+        .get('/directory/organisations')
+        .query({ minPosition: position })
+        .expect(200);
+      const names = body.map((organisation: { name: string }) => organisation.name);
+      expect(names).toEqual([...names].sort());
+      expect(names).toEqual(
+        expect.arrayContaining(['Aardvark Housing', 'Cleveland Police', 'Zephyr Youth Services']),
+      );
+    });
+  });
+
+  describe('GET /directory/organisations/:organisationId', () => {
+    it('shows one organisation to anyone with a role', async () => {
+      const { body } = await (
+        await t.as(someone('durham-constabulary', 'partner-officer'))
+      )
+        .get(`/directory/organisations/${CLEVELAND}`)
+        .query({ minPosition: registeredAt })
+        .expect(200);
+      expect(body).toEqual({
+        organisationId: CLEVELAND,
+        name: 'Cleveland Police',
+        kind: 'police-force',
+        people: 0,
+        globalPosition: registeredAt,
+      });
+    });
+
+    it('reads its own write with minPosition', async () => {
+      const root = await t.as(admin(ROOT));
+      const { body: written } = await root
+        .post('/directory/organisations')
+        .send({
+          organisationId: 'durham-constabulary',
+          name: 'Durham Constabulary',
+          kind: 'police-force',
+        })
+        .expect(201);
+      const { body } = await root
+        .get('/directory/organisations/durham-constabulary')
+        .query({ minPosition: written.globalPosition })
+        .expect(200);
+      expect(body).toMatchObject({
+        organisationId: 'durham-constabulary',
+        name: 'Durham Constabulary',
+        globalPosition: written.globalPosition,
+      });
+    });
+
+    it('answers 404 for an organisation never registered', async () => {
+      const { body } = await (
+        await t.as(admin(ROOT))
+      )
+        .get('/directory/organisations/never-registered')
+        .expect(404);
+      expect(body).toMatchObject({ type: '/problems/not-found', status: 404 });
+    });
+
+    it('refuses a malformed id with a 400', async () => {
+      const { body } = await (
+        await t.as(admin(ROOT))
+      )
+        .get('/directory/organisations/Not%20A%20Slug')
+        .expect(400);
+      expect(body.errors).toEqual([expect.objectContaining({ field: 'organisationId' })]);
+    });
+
+    it('refuses an unknown query parameter', async () => {
+      const { body } = await (
+        await t.as(admin(ROOT))
+      )
+        .get(`/directory/organisations/${CLEVELAND}`)
+        .query({ includeDeleted: 'true' })
+        .expect(400);
+      expect(body.errors).toEqual([expect.objectContaining({ field: 'includeDeleted' })]);
+    });
+  });
+});
