@@ -448,7 +448,8 @@ describe('command endpoints refuse malformed bodies (property-based, real Postgr
       expect(outcomes.length).toBeGreaterThanOrEqual(10_000);
       expect(new Set(outcomes.map((outcome) => outcome.route)).size).toBe(commandRoutes.length);
       expect(await storeState(t)).toEqual(before);
-    });
+      // 10,000+ requests through the whole HTTP stack: minutes on a busy 2-core machine.
+    }, 600_000);
 
     it.each([
       [
