@@ -13,3 +13,4 @@ export * from './projections/projection.js';
 export * from './projections/rebuild.js';
 export * from './topics.js';
 export * from './projections/consistency.query.js';
+export * from './read-models/index.js';

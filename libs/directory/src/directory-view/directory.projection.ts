@@ -9,8 +9,46 @@ import {
   type PersonRolesChangedV1,
 } from '@soc/contracts';
 import type { RecordedEvent } from '@soc/event-store';
-import type { Projection } from '@soc/messaging';
+import {
+  column,
+  defineProjection,
+  defineTable,
+  insertRows,
+  updateRows,
+  upsertRows,
+} from '@soc/messaging';
 import type { PoolClient } from 'pg';
+
+const organisations = defineTable('organisations', {
+  columns: {
+    organisation_id: column.text(),
+    name: column.text(),
+    kind: column.text(),
+    registered_at: column.timestamptz(),
+    /** People enrolled in it, counted as they enrol. */
+    people: column.integer().default('0'),
+    global_position: column.bigint(),
+  },
+  primaryKey: ['organisation_id'],
+  readPolicy: 'true',
+});
+
+const people = defineTable('people', {
+  columns: {
+    person_id: column.text(),
+    organisation_id: column.text(),
+    /** Sealed: opened (or found erased) when a query discloses it. */
+    display_name: column.jsonb(),
+    roles: column.textArray(),
+    enrolled_at: column.timestamptz(),
+    erased_at: column.timestamptz().orNull(),
+    global_position: column.bigint(),
+  },
+  primaryKey: ['person_id'],
+  indexes: [['organisation_id', 'person_id']],
+  readPolicy:
+    "organisation_id = security.caller_organisation() OR security.caller_has_role('auditor')",
+});
 
 type Of<T> = RecordedEvent<string, T>;
 
@@ -26,78 +64,80 @@ function latestBy<T>(events: readonly RecordedEvent[], type: string, key: (data:
 async function registerOrganisations(
   db: PoolClient,
   schema: string,
-  rows: Of<OrganisationRegisteredV1>[],
+  events: Of<OrganisationRegisteredV1>[],
 ) {
-  if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO "${schema}".organisations
-       (organisation_id, name, kind, registered_at, global_position)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bigint[])
-     ON CONFLICT (organisation_id) DO UPDATE
-       SET name = excluded.name, kind = excluded.kind, global_position = excluded.global_position`,
-    [
-      rows.map((e) => e.data.organisationId),
-      rows.map((e) => e.data.name),
-      rows.map((e) => e.data.kind),
-      rows.map((e) => e.occurredAt),
-      rows.map((e) => e.globalPosition),
-    ],
+  await upsertRows(
+    db,
+    schema,
+    organisations,
+    events.map((e) => ({
+      organisation_id: e.data.organisationId,
+      name: e.data.name,
+      kind: e.data.kind,
+      registered_at: e.occurredAt,
+      global_position: e.globalPosition ?? 0,
+    })),
+    {
+      columns: ['organisation_id', 'name', 'kind', 'registered_at', 'global_position'],
+      update: ['name', 'kind', 'global_position'],
+    },
   );
 }
 
-/** Enrols people and counts the newly enrolled into their organisations in the same statement. */
-async function enrolPeople(db: PoolClient, schema: string, rows: Of<PersonEnrolledV3>[]) {
-  if (rows.length === 0) return;
-  await db.query(
-    `WITH enrolled AS (
-       INSERT INTO "${schema}".people
-         (person_id, organisation_id, display_name, roles, enrolled_at, global_position)
-       SELECT p.person_id, p.organisation_id, p.display_name, string_to_array(p.roles, ','),
-              p.enrolled_at, p.global_position
-         FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::timestamptz[], $6::bigint[])
-           AS p(person_id, organisation_id, display_name, roles, enrolled_at, global_position)
-       ON CONFLICT (person_id) DO NOTHING
-       RETURNING organisation_id)
-     UPDATE "${schema}".organisations o SET people = o.people + n.count
-       FROM (SELECT organisation_id, count(*) AS count FROM enrolled GROUP BY 1) n
-      WHERE o.organisation_id = n.organisation_id`,
-    [
-      rows.map((e) => e.data.personId),
-      rows.map((e) => e.data.organisationId),
-      rows.map((e) => JSON.stringify(e.data.displayName)),
-      rows.map((e) => e.data.roles.join(',')),
-      rows.map((e) => e.occurredAt),
-      rows.map((e) => e.globalPosition),
-    ],
+/** Enrols people and counts the newly enrolled into their organisations. */
+async function enrolPeople(db: PoolClient, schema: string, events: Of<PersonEnrolledV3>[]) {
+  const enrolled = await insertRows(
+    db,
+    schema,
+    people,
+    events.map((e) => ({
+      person_id: e.data.personId,
+      organisation_id: e.data.organisationId,
+      display_name: e.data.displayName,
+      roles: [...e.data.roles],
+      enrolled_at: e.occurredAt,
+      erased_at: null,
+      global_position: e.globalPosition ?? 0,
+    })),
+  );
+  const counts = new Map<string, number>();
+  for (const person of enrolled) {
+    counts.set(person.organisation_id, (counts.get(person.organisation_id) ?? 0) + 1);
+  }
+  await updateRows(
+    db,
+    schema,
+    organisations,
+    [...counts].map(([organisation_id, count]) => ({ organisation_id, people: count })),
+    { match: ['organisation_id'], add: ['people'] },
   );
 }
 
-async function changeRoles(db: PoolClient, schema: string, rows: Of<PersonRolesChangedV1>[]) {
-  if (rows.length === 0) return;
-  await db.query(
-    `UPDATE "${schema}".people p
-        SET roles = string_to_array(c.roles, ','), global_position = c.global_position
-       FROM unnest($1::text[], $2::text[], $3::bigint[]) AS c(person_id, roles, global_position)
-      WHERE p.person_id = c.person_id`,
-    [
-      rows.map((e) => e.data.personId),
-      rows.map((e) => e.data.roles.join(',')),
-      rows.map((e) => e.globalPosition),
-    ],
+async function changeRoles(db: PoolClient, schema: string, events: Of<PersonRolesChangedV1>[]) {
+  await updateRows(
+    db,
+    schema,
+    people,
+    events.map((e) => ({
+      person_id: e.data.personId,
+      roles: [...e.data.roles],
+      global_position: e.globalPosition ?? 0,
+    })),
+    { match: ['person_id'], set: ['roles', 'global_position'] },
   );
 }
 
-async function markErased(db: PoolClient, schema: string, rows: Of<PersonalDataErasedV1>[]) {
-  if (rows.length === 0) return;
-  await db.query(
-    `UPDATE "${schema}".people p SET erased_at = e.erased_at, global_position = e.global_position
-       FROM unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS e(person_id, erased_at, global_position)
-      WHERE p.person_id = e.person_id`,
-    [
-      rows.map((e) => e.data.personId),
-      rows.map((e) => e.occurredAt),
-      rows.map((e) => e.globalPosition),
-    ],
+async function markErased(db: PoolClient, schema: string, events: Of<PersonalDataErasedV1>[]) {
+  await updateRows(
+    db,
+    schema,
+    people,
+    events.map((e) => ({
+      person_id: e.data.personId,
+      erased_at: e.occurredAt,
+      global_position: e.globalPosition ?? 0,
+    })),
+    { match: ['person_id'], set: ['erased_at', 'global_position'] },
   );
 }
 
@@ -105,7 +145,7 @@ async function markErased(db: PoolClient, schema: string, rows: Of<PersonalDataE
  * Organisations and their people. Names of people stay sealed here: they are opened (or shown
  * as erased) when a query discloses them, so an erasure takes effect at once in every view.
  */
-export const directoryProjection: Projection = {
+export const directoryProjection = defineProjection({
   name: 'directory',
   handles: [
     OrganisationRegistered.type,
@@ -113,38 +153,7 @@ export const directoryProjection: Projection = {
     PersonRolesChanged.type,
     PersonalDataErased.type,
   ],
-  tables: ['organisations', 'people'],
-  readPolicies: {
-    organisations: 'true',
-    people:
-      "organisation_id = security.caller_organisation() OR security.caller_has_role('auditor')",
-  },
-
-  async createTables(db: PoolClient, schema: string) {
-    await db.query(`
-      CREATE TABLE "${schema}".organisations (
-        organisation_id text PRIMARY KEY,
-        name            text NOT NULL,
-        kind            text NOT NULL,
-        registered_at   timestamptz NOT NULL,
-        people          integer NOT NULL DEFAULT 0,
-        global_position bigint NOT NULL
-      )`);
-    await db.query(`
-      CREATE TABLE "${schema}".people (
-        person_id       text PRIMARY KEY,
-        organisation_id text NOT NULL,
-        display_name    jsonb NOT NULL,
-        roles           text[] NOT NULL,
-        enrolled_at     timestamptz NOT NULL,
-        erased_at       timestamptz,
-        global_position bigint NOT NULL
-      )`);
-  },
-
-  async createIndexes(db: PoolClient, schema: string) {
-    await db.query(`CREATE INDEX ON "${schema}".people (organisation_id, person_id)`);
-  },
+  tables: [organisations, people],
 
   async apply(db: PoolClient, schema: string, events: readonly RecordedEvent[]) {
     await registerOrganisations(
@@ -172,4 +181,4 @@ export const directoryProjection: Projection = {
       latestBy<PersonalDataErasedV1>(events, PersonalDataErased.type, (d) => d.personId),
     );
   },
-};
+});
