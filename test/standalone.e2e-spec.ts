@@ -163,9 +163,10 @@ describe('standalone application (real PostgreSQL)', () => {
     expect(response.text).toMatch(/process_resident_memory_bytes/);
   });
 
-  it('serves the OpenAPI document at /docs', async () => {
+  it('serves the OpenAPI document at /docs-json, the UI at /docs', async () => {
     await http().get('/docs').expect(200).expect('content-type', /html/);
-    const document = await http().get('/docs/openapi.json').expect(200);
+    const document = await http().get('/docs-json').expect(200);
+    expect((await http().get('/docs/openapi.json').expect(200)).body).toEqual(document.body);
     expect(document.body.openapi).toMatch(/^3\./);
     expect(Object.keys(document.body.paths)).toEqual(
       expect.arrayContaining(['/health', '/probe/organisations']),

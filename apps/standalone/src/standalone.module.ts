@@ -59,6 +59,7 @@ export class StandaloneModule {
           dataDir: env.DATA_DIR,
           oidcIssuerUrl: env.OIDC_ISSUER_URL,
           audience: env.OIDC_AUDIENCE,
+          personClaim: env.OIDC_PERSON_CLAIM,
           organisationClaim: env.OIDC_ORGANISATION_CLAIM,
           rolesClaim: env.OIDC_ROLES_CLAIM,
           masterKey: env.MASTER_KEY,

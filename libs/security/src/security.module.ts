@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { AccessLogController } from './access-log/access-log.controller.js';
 import { PersonalDataAccessLog } from './access-log/personal-data-access-log.js';
 import { loadOrCreateLocalIssuer, TokenVerifier } from './authentication/index.js';
-import { SecurityGuard, TOKEN_VERIFIER } from './http/security.guard.js';
+import { REQUIRE_ENROLLED_PERSON, SecurityGuard, TOKEN_VERIFIER } from './http/security.guard.js';
 import {
   loadOrCreateDevelopmentMasterKey,
   parseMasterKey,
@@ -17,9 +17,16 @@ import { ScopedReader } from './scoped-reads/scoped-reader.js';
 export interface SecuritySettings {
   /** Where the development issuer key and master key live when none is configured. */
   readonly dataDir: string;
-  /** An OIDC issuer whose tokens are accepted; unset: the system's own local development issuer. */
+  /**
+   * An OIDC issuer whose tokens are accepted; unset: the system's own local development issuer.
+   * Set, each token's person must also be enrolled (not erased) in the token's organisation, as
+   * the PERSON_LOOKUP a context provides says. Tokens of the local issuer are not checked: whoever
+   * holds its key can sign for anyone anyway, and development and tests act as people at will.
+   */
   readonly oidcIssuerUrl?: string;
   readonly audience: string;
+  /** The OIDC issuer's claim naming the acting person; default `sub` (the local issuer's). */
+  readonly personClaim?: string;
   readonly organisationClaim?: string;
   readonly rolesClaim?: string;
   /** Base64 of 32 bytes wrapping every subject key; unset: a development key under dataDir. */
@@ -33,6 +40,7 @@ async function tokenVerifier(settings: SecuritySettings): Promise<TokenVerifier>
       issuer: settings.oidcIssuerUrl,
       audience: settings.audience,
       discover: true,
+      personClaim: settings.personClaim,
       ...claims,
     });
   }
@@ -61,6 +69,7 @@ export class SecurityModule {
       controllers: [AccessLogController],
       providers: [
         { provide: TOKEN_VERIFIER, useFactory: () => tokenVerifier(settings) },
+        { provide: REQUIRE_ENROLLED_PERSON, useValue: Boolean(settings.oidcIssuerUrl) },
         { provide: APP_GUARD, useClass: SecurityGuard },
         {
           provide: SubjectKeyStore,

@@ -122,6 +122,28 @@ describe('validateEnv', () => {
     });
   });
 
+  describe('tokens', () => {
+    it('expects an absolute URI as audience and the person in `sub` by default', () => {
+      const env = validateEnv({});
+      expect(env.OIDC_AUDIENCE).toBe('https://soc-partnership.local/api');
+      expect(new URL(env.OIDC_AUDIENCE).protocol).toBe('https:');
+      expect(env).toMatchObject({
+        OIDC_PERSON_CLAIM: 'sub',
+        OIDC_ORGANISATION_CLAIM: 'org',
+        OIDC_ROLES_CLAIM: 'roles',
+      });
+    });
+
+    it('takes another person claim, and refuses one that is not a claim name', () => {
+      expect(validateEnv({ OIDC_PERSON_CLAIM: 'employee_id' }).OIDC_PERSON_CLAIM).toBe(
+        'employee_id',
+      );
+      expect(() => validateEnv({ OIDC_PERSON_CLAIM: 'the person' })).toThrow(
+        /OIDC_PERSON_CLAIM="the person": OIDC_PERSON_CLAIM must be a claim name/,
+      );
+    });
+  });
+
   describe('production', () => {
     const masterKey = Buffer.alloc(32, 7).toString('base64');
     const issuer = 'https://login.example.org/realms/soc';

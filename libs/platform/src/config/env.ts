@@ -178,9 +178,16 @@ export class Env {
   @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER_URL must be an http(s) URL' })
   OIDC_ISSUER_URL?: string;
 
-  /** The audience (`aud`) tokens must be issued for. */
+  /**
+   * The audience (`aud`) tokens must be issued for. The default is an absolute URI, the form RFC
+   * 8707 resource indicators take; it is also what the local development issuer signs for.
+   */
   @Matches(/^\S{1,200}$/, { message: 'OIDC_AUDIENCE must be a non-empty word' })
-  OIDC_AUDIENCE = 'soc-partnership';
+  OIDC_AUDIENCE = 'https://soc-partnership.local/api';
+
+  /** The claim naming the acting person (a directory id) in tokens of OIDC_ISSUER_URL. */
+  @Matches(/^[\w.:/-]{1,100}$/, { message: 'OIDC_PERSON_CLAIM must be a claim name' })
+  OIDC_PERSON_CLAIM = 'sub';
 
   /** The claim naming the caller's organisation (a directory id). */
   @Matches(/^[\w.:/-]{1,100}$/, { message: 'OIDC_ORGANISATION_CLAIM must be a claim name' })

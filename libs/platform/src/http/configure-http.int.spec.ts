@@ -59,7 +59,7 @@ describe('configureHttp: security headers and CORS', () => {
     it('sends the helmet headers on API answers and on problem documents', async () => {
       for (const response of [await http().get('/probe').expect(200), await http().get('/nope')]) {
         expect(response.headers['x-content-type-options']).toBe('nosniff');
-        expect(response.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+        expect(response.headers['strict-transport-security']).toBeUndefined();
         expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
         expect(response.headers['x-powered-by']).toBeUndefined();
         const csp = response.headers['content-security-policy'];
@@ -109,6 +109,19 @@ describe('configureHttp: security headers and CORS', () => {
       }
       const document = await http().get('/docs/openapi.json').expect(200);
       expect(Object.keys(document.body.paths)).toContain('/probe');
+    });
+
+    it('serves the OpenAPI document at /docs-json too, the one the UI loads', async () => {
+      const document = await http()
+        .get('/docs-json')
+        .expect(200)
+        .expect('content-type', /application\/json/);
+      expect(document.body.openapi).toMatch(/^3\./);
+      expect(Object.keys(document.body.paths)).toContain('/probe');
+      const legacy = await http().get('/docs/openapi.json').expect(200);
+      expect(legacy.body).toEqual(document.body);
+      const init = await http().get('/docs/swagger-ui-init.js').expect(200);
+      expect(init.text).toContain('"/probe"');
     });
   });
 
@@ -177,6 +190,31 @@ describe('configureHttp: proxies', () => {
     const app = await appWith({ trustProxy: ['loopback'] });
     const { body } = await forwarded(app).expect(200);
     expect(body.ip).toBe('203.0.113.7');
+    await app.close();
+  });
+});
+
+describe('configureHttp: HSTS only over HTTPS', () => {
+  const hsts = (response: request.Response) => response.headers['strict-transport-security'];
+  const overHttpsProxy = (app: INestApplication, path = '/probe') =>
+    request(app.getHttpServer()).get(path).set('x-forwarded-proto', 'https');
+
+  it('sends no HSTS on plain http, whatever an untrusted client claims', async () => {
+    const app = await appWith();
+    expect(hsts(await request(app.getHttpServer()).get('/probe').expect(200))).toBeUndefined();
+    expect(hsts(await overHttpsProxy(app).expect(200))).toBeUndefined();
+    await app.close();
+  });
+
+  it('sends HSTS when a trusted proxy says the client came over HTTPS, problems included', async () => {
+    const app = await appWith({ trustProxy: ['loopback'] });
+    expect(hsts(await overHttpsProxy(app).expect(200))).toBe('max-age=31536000; includeSubDomains');
+    expect(hsts(await overHttpsProxy(app, '/nope').expect(404))).toMatch(/^max-age=\d+/);
+    const plain = await request(app.getHttpServer())
+      .get('/probe')
+      .set('x-forwarded-proto', 'http')
+      .expect(200);
+    expect(hsts(plain)).toBeUndefined();
     await app.close();
   });
 });

@@ -15,17 +15,13 @@ export interface HttpSettings {
   /** Browser origins allowed to call the API (see `corsOriginsOf`); none: no CORS headers at all. */
   readonly corsOrigins?: readonly string[];
   /**
-   * Express's `trust proxy`: which proxies' X-Forwarded-For to believe, so that limits per client
-   * address see clients and not the load balancer (see `trustProxyOf`). Unset: none.
+   * Express's `trust proxy`: which proxies' X-Forwarded-For and X-Forwarded-Proto to believe, so
+   * that limits per client address see clients and not the load balancer, and HSTS is sent when
+   * the client reached the proxy over HTTPS (see `trustProxyOf`). Unset: none.
    */
   readonly trustProxy?: number | readonly string[];
 }
 
-/**
- * The HTTP conventions every deployable shares: security headers, CORS, limits (a body's size,
- * depth and text are checked as soon as it is parsed), validation, problem details, OpenAPI at
- * /docs.
- */
 /** The application's outage tracker, if it has a database (PlatformModule provides one). */
 function databaseOutagesOf(app: INestApplication): DatabaseOutages | undefined {
   try {
@@ -35,6 +31,11 @@ function databaseOutagesOf(app: INestApplication): DatabaseOutages | undefined {
   }
 }
 
+/**
+ * The HTTP conventions every deployable shares: security headers, CORS, limits (a body's size,
+ * depth and text are checked as soon as it is parsed), validation, problem details, OpenAPI
+ * (Swagger UI at /docs, the document at /docs-json).
+ */
 export function configureHttp(app: INestApplication, settings: HttpSettings): void {
   const express = app as NestExpressApplication;
   // Nest's options type leaves `verify` out for its rawBody option, which is not used here.
@@ -63,5 +64,12 @@ export function configureHttp(app: INestApplication, settings: HttpSettings): vo
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  // Nest's convention: the UI at /docs, the document at /docs-json (and /docs-yaml).
+  SwaggerModule.setup('docs', app, document);
+  // The document's first address, kept for the clients that already use it.
+  SwaggerModule.setup('docs', app, document, {
+    ui: false,
+    raw: ['json'],
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
 }

@@ -16,7 +16,8 @@ import type { AuthenticationSettings } from './token-verifier.js';
 
 /** In development the system is its own issuer: tokens are signed with a key kept under DATA_DIR. */
 export const LOCAL_ISSUER = 'urn:soc-partnership:local-issuer';
-export const DEFAULT_AUDIENCE = 'soc-partnership';
+/** An absolute URI, as RFC 8707 resource indicators require; OIDC_AUDIENCE's default too. */
+export const DEFAULT_AUDIENCE = 'https://soc-partnership.local/api';
 export const DEFAULT_TOKEN_TTL_SECONDS = 8 * 3600;
 export const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 

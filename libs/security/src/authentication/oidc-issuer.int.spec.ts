@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { AuthenticationSettingsError, TokenVerifier } from './token-verifier.js';
 
-const AUDIENCE = 'soc-partnership';
+const AUDIENCE = 'https://soc-partnership.local/api';
 
 interface RsaKey {
   kid: string;

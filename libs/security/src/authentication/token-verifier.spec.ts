@@ -19,7 +19,7 @@ import {
 } from './token-verifier.js';
 
 const ISSUER = 'https://idp.test.example';
-const AUDIENCE = 'soc-partnership';
+const AUDIENCE = 'https://soc-partnership.local/api';
 const now = () => Math.floor(Date.now() / 1000);
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -124,6 +124,22 @@ describe('TokenVerifier', () => {
         organisationId: 'durham-constabulary',
         roles: ['auditor'],
       });
+    });
+
+    it('the person under a configured claim, `sub` still required', async () => {
+      const custom = await TokenVerifier.create(settings({ personClaim: 'employee_id' }));
+      const token = await signEs({ ...goodClaims(), sub: 'f3a1c9d2', employee_id: 'dc-durham-7' });
+      await expect(custom.verify(token)).resolves.toMatchObject({ personId: 'dc-durham-7' });
+      await expectRefusal(custom.verify(await signEs()), 'no employee_id claim');
+      await expectRefusal(
+        custom.verify(await signEs({ ...goodClaims(), employee_id: 'DC Durham' })),
+        'invalid employee_id claim',
+      );
+      const { sub: _sub, ...noSub } = goodClaims();
+      await expectRefusal(
+        custom.verify(await signEs({ ...noSub, employee_id: 'dc-durham-7' })),
+        'no sub claim',
+      );
     });
   });
 

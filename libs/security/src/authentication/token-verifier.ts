@@ -27,6 +27,8 @@ export interface AuthenticationSettings {
   algorithms?: string[];
   /** Default 30. */
   clockToleranceSeconds?: number;
+  /** The claim naming the acting person (a directory id). Default 'sub'. */
+  personClaim?: string;
   /** Default 'org'. */
   organisationClaim?: string;
   /** Default 'roles'. */
@@ -69,6 +71,7 @@ interface VerifierOptions {
   algorithms: string[];
   clockTolerance: number;
   maxTokenAge?: number;
+  personClaim: string;
   organisationClaim: string;
   rolesClaim: string;
 }
@@ -141,6 +144,7 @@ function checkSettings(settings: AuthenticationSettings): VerifierOptions {
       settings.maxTokenAgeSeconds === undefined
         ? undefined
         : checkSeconds(settings.maxTokenAgeSeconds, 'maxTokenAgeSeconds', MAX_TOKEN_AGE_SECONDS),
+    personClaim: settings.personClaim ?? 'sub',
     organisationClaim: settings.organisationClaim ?? 'org',
     rolesClaim: settings.rolesClaim ?? 'roles',
   };
@@ -286,7 +290,7 @@ function knownRoles(value: unknown, claim: string): Role[] {
 
 function toPrincipal(payload: JWTPayload, options: VerifierOptions): Principal {
   return Object.freeze({
-    personId: identifier(payload.sub, 'sub'),
+    personId: identifier(payload[options.personClaim], options.personClaim),
     organisationId: identifier(payload[options.organisationClaim], options.organisationClaim),
     roles: Object.freeze(knownRoles(payload[options.rolesClaim], options.rolesClaim)),
   });
