@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,7 +7,7 @@ import pg from 'pg';
 import { EVENT_STORE_POOL, IntegrityVerifier } from '@soc/event-store';
 import { DeliveryRuntime } from '@soc/messaging';
 import { type RunningPostgres, startEmbeddedPostgres } from '@soc/platform';
-import { databaseUrl, kafkaIsOff } from '@soc/testing';
+import { databaseUrl, freePort, kafkaIsOff } from '@soc/testing';
 import { principal, startTestApp, type TestApp } from './support/test-app.js';
 import { type Outcome, WriteLoad } from './support/write-load.js';
 
@@ -30,17 +29,6 @@ chmodSync(root, 0o755); // run as root, the server runs as the postgres user
 const cluster = join(root, 'cluster');
 let server: RunningPostgres;
 let port = 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as AddressInfo;
-      probe.close(() => resolve(free));
-    });
-  });
-}
 
 const startServer = () =>
   startEmbeddedPostgres({ dir: cluster, port, database: 'postgres', supervise: false });
