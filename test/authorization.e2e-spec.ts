@@ -273,12 +273,13 @@ const threatBody = (organisationId: string) => ({
   marking: 'OFFICIAL',
   signposting: false,
   openedOn: daysFromNow(-30),
+  registeredOn: daysFromNow(-30),
 });
 const assessmentBody = () => ({
   modelVersion: 'MoRiLE 2.1',
   scores: { harm: 10, likelihood: 10, confidence: 10, capacity: 10, capability: 10 },
   outputs: { totalScore: 100, priority: 'medium', opportunity: 'low' },
-  assessedOn: daysFromNow(-1),
+  assessedOn: daysFromNow(0),
   intelligenceDate: daysFromNow(-2),
   rationale: 'matrix',
 });

@@ -296,7 +296,7 @@ async function verifyEverythingOnce(t: TestApp, outcomes: readonly Outcome[]) {
     `WITH stored AS (
        SELECT payload->>'codeName' AS key, array_agg(stream_id) AS streams,
               array_agg(payload->>'threatId') AS ids
-         FROM event_store.events WHERE event_type = 'plans.ThreatRegistered' GROUP BY 1)
+         FROM event_store.events WHERE event_type = 'threats.ThreatRegistered' GROUP BY 1)
      SELECT s.key, cardinality(s.streams) AS streams,
             (SELECT count(*)::int FROM event_store.events e WHERE e.stream_id = ANY(s.streams)) AS events,
             (SELECT count(*)::int FROM threats.threats v WHERE v.threat_id = ANY(s.ids)) AS rows

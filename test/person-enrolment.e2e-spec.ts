@@ -3,17 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import {
-  organisationDecider,
-  organisationStream,
-  personDecider,
-  personStream,
-  personSubject,
-} from '@soc/directory';
-import { EVENT_STORE_POOL, EventStore } from '@soc/event-store';
+import { CommandBus } from '@nestjs/cqrs';
+import { EnrolPerson, RegisterOrganisation } from '@soc/directory';
+import { EVENT_STORE_POOL } from '@soc/event-store';
 import type { Pool } from 'pg';
 import { validateEnv } from '@soc/platform';
-import { DEFAULT_AUDIENCE, PersonalDataCipher, type Role } from '@soc/security';
+import { type AccessContext, DEFAULT_AUDIENCE, type Role } from '@soc/security';
 import { principal, startTestApp, type TestApp } from './support/test-app.js';
 
 /** An OpenID provider of the test's own: a discovery document, a key set, tokens it signs. */
@@ -73,21 +68,17 @@ describe('people the tokens name must be in the directory (OIDC, real PostgreSQL
   const analyst = `analyst-${suffix}`;
   const leaver = `leaver-${suffix}`;
 
-  /** Enrols through the event store directly: nobody is enrolled yet to do it over HTTP. */
+  /** The directory's administrator in an organisation, acting outside any request. */
+  const adminOf = (organisationId: string): AccessContext => ({
+    principal: { personId: 'test', organisationId, roles: ['admin'] },
+    purpose: null,
+    requestId: null,
+  });
+
+  /** Enrols through the command bus directly: nobody is enrolled yet to do it over HTTP. */
   async function enrol(personId: string, organisationId: string, roles: Role[]): Promise<void> {
-    const store = t.app.get(EventStore);
-    const cipher = t.app.get(PersonalDataCipher);
-    const metadata = {
-      actor: { personId: 'test', organisationId: 'nersou' },
-      correlationId: randomUUID(),
-    };
-    const displayName = await cipher.seal(personSubject(personId), `Person ${personId}`);
-    await store.handle(
-      personStream(personId),
-      personDecider,
-      { kind: 'enrol', personId, organisationId, displayName, roles },
-      metadata,
-    );
+    const person = { personId, organisationId, displayName: `Person ${personId}`, roles };
+    await t.app.get(CommandBus).execute(new EnrolPerson(adminOf(organisationId), person));
   }
 
   async function inView(personId: string, erased = false): Promise<void> {
@@ -110,14 +101,11 @@ describe('people the tokens name must be in the directory (OIDC, real PostgreSQL
     t = await startTestApp({
       env: { OIDC_ISSUER_URL: issuer.url, OIDC_PERSON_CLAIM: 'employee_id' },
     });
-    const store = t.app.get(EventStore);
     for (const organisationId of [cleveland, durham]) {
-      await store.handle(
-        organisationStream(organisationId),
-        organisationDecider,
-        { organisationId, name: organisationId, kind: 'police-force' },
-        { actor: { personId: 'test', organisationId: 'nersou' }, correlationId: randomUUID() },
-      );
+      const organisation = { organisationId, name: organisationId, kind: 'police-force' } as const;
+      await t.app
+        .get(CommandBus)
+        .execute(new RegisterOrganisation(adminOf('nersou'), organisation));
     }
     await enrol(admin, cleveland, ['admin']);
     await enrol(analyst, cleveland, ['analyst']);

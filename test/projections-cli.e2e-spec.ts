@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { allEventContracts } from '@soc/contracts';
-import { EventStore, EventTypeRegistry, GlobalLogSealer } from '@soc/event-store';
+import { allEventContracts, eventOf, ThreatRegistered } from '@soc/contracts';
+import { EventStore, EventTypeRegistry, GlobalLogSealer, streamId } from '@soc/event-store';
 import {
   appendMetadata,
   createTestDatabase,
@@ -9,7 +9,6 @@ import {
   registerOrganisations,
   type TestDatabase,
 } from '@soc/testing';
-import { threatDecider, threatStream } from '@soc/threats';
 import type pg from 'pg';
 import { registeredProjections } from '../apps/standalone/src/projections.js';
 import { EXIT, runProjectionsCli } from '../tools/projection-commands.js';
@@ -62,8 +61,6 @@ const rowOf = (output: string, projection: string) =>
     .find((line) => line.startsWith(`${projection} `))
     ?.split(/\s{3,}/) ?? [];
 
-const TODAY = '2025-06-16';
-
 /**
  * The projections CLI over real PostgreSQL: it lists, checks and rebuilds every projection the
  * application registers (directory and threats), not a list of its own.
@@ -75,30 +72,30 @@ describe('npm run projections (real PostgreSQL)', () => {
   const threatIds = [randomUUID(), randomUUID(), randomUUID()];
 
   const registerThreat = (threatId: string) =>
-    store.handle(
-      threatStream(threatId),
-      threatDecider,
-      {
-        kind: 'register',
-        threatId,
-        today: TODAY,
-        ownerOrganisationId: 'cleveland-police',
-        threatKind: 'ocg',
-        codeName: `OPERATION ${threatId.slice(0, 8).toUpperCase()}`,
-        summary: 'County lines supply into Hartlepool',
-        priorityArea: 'county-lines',
-        type: 'tactical',
-        tier: 2,
-        phase: 'active',
-        soc: true,
-        lro: { personId: 'cleveland-police-lro', organisationId: 'cleveland-police' },
-        sro: null,
-        place: null,
-        clearHoldBuildPhase: null,
-        marking: 'OFFICIAL',
-        signposting: false,
-        openedOn: '2025-01-06',
-      },
+    store.append(
+      streamId('threat', threatId),
+      'no-stream',
+      [
+        eventOf(ThreatRegistered, {
+          threatId,
+          ownerOrganisationId: 'cleveland-police',
+          kind: 'ocg',
+          codeName: `OPERATION ${threatId.slice(0, 8).toUpperCase()}`,
+          summary: 'County lines supply into Hartlepool',
+          priorityArea: 'county-lines',
+          type: 'tactical',
+          tier: 2,
+          phase: 'active',
+          soc: true,
+          lro: { personId: 'cleveland-police-lro', organisationId: 'cleveland-police' },
+          sro: null,
+          place: null,
+          clearHoldBuildPhase: null,
+          marking: 'OFFICIAL',
+          signposting: false,
+          openedOn: '2025-01-06',
+        }),
+      ],
       appendMetadata(),
     );
 
@@ -225,7 +222,7 @@ describe('npm run projections (real PostgreSQL)', () => {
       `INSERT INTO delivery.dead_letters
          (projection, source, partition, position, global_position, event_type, message, error,
           attempts)
-       VALUES ('threats', 'log', -1, 1, 1, 'plans.ThreatRegistered', '{}', 'boom', 4)
+       VALUES ('threats', 'log', -1, 1, 1, 'threats.ThreatRegistered', '{}', 'boom', 4)
        RETURNING id`,
     );
     const check = await projectionsCli({ pool: db.pool, store }, 'check');
@@ -253,14 +250,14 @@ describe('npm run projections (real PostgreSQL)', () => {
     await db.pool.query('UPDATE delivery.relay_position SET global_position = $1', [head]);
     await db.pool.query(
       `INSERT INTO delivery.published_offsets (topic, partition, global_position)
-       VALUES ('soc.plans.events', 0, $1), ('soc.plans.events', 1, $1 - 1)`,
+       VALUES ('soc.threats.events', 0, $1), ('soc.threats.events', 1, $1 - 1)`,
       [head],
     );
     const consumed = (partition: number, offset: number, globalPosition: number) =>
       db.pool.query(
         `INSERT INTO delivery.projection_checkpoints
            (projection, generation, source, partition, position, global_position)
-         VALUES ('threats', $1, 'soc.plans.events', $2, $3, $4)`,
+         VALUES ('threats', $1, 'soc.threats.events', $2, $3, $4)`,
         [generation, partition, offset, globalPosition],
       );
     await consumed(0, 3, head);
@@ -272,7 +269,7 @@ describe('npm run projections (real PostgreSQL)', () => {
     const status = await projectionsCli({ pool: db.pool, store }, 'status');
     expect(status.out).toContain(`log head ${head}, relay published ${head}`);
     expect(rowOf(status.out, 'threats').slice(1, 4)).toEqual(['4 (threats_g4)', '2', '0']);
-    expect(status.out).toMatch(new RegExp(`\\s{3}soc\\.plans\\.events\\[0\\]\\s+3\\s+${head}$`));
+    expect(status.out).toMatch(new RegExp(`\\s{3}soc\\.threats\\.events\\[0\\]\\s+3\\s+${head}$`));
 
     await consumed(1, 5, head - 1);
     const caughtUp = await projectionsCli({ pool: db.pool, store }, 'check', '--max-lag', '0');

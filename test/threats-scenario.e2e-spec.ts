@@ -114,6 +114,7 @@ describe.each(modes)('threat and plan on a page, end to end (%s)', (mode) => {
         marking: 'OFFICIAL',
         signposting: true,
         openedOn: dayFromNow(-60),
+        registeredOn: dayFromNow(-60),
       })
       .expect(201);
     threatId = track(registered.body).threatId;

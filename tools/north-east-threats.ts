@@ -1,20 +1,20 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   type ActionCategory,
-  type Actor,
+  type ActionProposedV1,
   type ClearHoldBuildPhase,
   type Marking,
   type MorileOutputs,
   type MorileScores,
   type PersonRef,
+  type PlanUpdatedV1,
   PRIORITY_AREAS,
+  type ThreatAssessmentRecordedV1,
   type ThreatKind,
+  type ThreatRegisteredV1,
   type ThreatType,
 } from '@soc/contracts';
-import type { EventStore } from '@soc/event-store';
-import type { AccessContext, PersonalDataAccessLog, PersonalDataCipher, Role } from '@soc/security';
-import { type ThreatCommand, threatDecider, threatStream } from '@soc/threats';
-import type { Pool } from 'pg';
+import type { Role } from '@soc/security';
 import { v5 as uuidv5 } from 'uuid';
 import { northEastPeople, type SeedPerson } from './north-east-region.js';
 
@@ -38,16 +38,36 @@ const NAMESPACE = '54da11f5-557c-4be2-b862-2f6e4763c7ae';
 /** A stable UUID (v5) for a name in the seed's namespace. */
 export const seedId = (name: string) => uuidv5(`north-east/${name}`, NAMESPACE);
 
-const PURPOSE = 'sample data loaded by npm run seed';
+export const SEED_PURPOSE = 'sample data loaded by npm run seed';
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type CommandInput = DistributiveOmit<ThreatCommand, 'threatId' | 'today'>;
-type AddPerson = Extract<CommandInput, { kind: 'add-person' }>;
-
-/** A step's command; a person's name stays in clear until the step is appended, then is sealed. */
+/** The seed's vocabulary: one fact of a threat's history, with the ids it gives new records. */
 export type SeedCommand =
-  | Exclude<CommandInput, { kind: 'add-person' }>
-  | (Omit<AddPerson, 'name'> & { readonly name: string });
+  | (Omit<ThreatRegisteredV1, 'threatId' | 'kind'> & {
+      readonly kind: 'register';
+      readonly threatKind: ThreatKind;
+    })
+  | { readonly kind: 'change-tier'; readonly tier: number; readonly reason: string }
+  | { readonly kind: 'change-phase'; readonly phase: string }
+  | { readonly kind: 'change-lro'; readonly lro: PersonRef; readonly sro: PersonRef | null }
+  | { readonly kind: 'close'; readonly reason: string }
+  | (Omit<ThreatAssessmentRecordedV1, 'threatId'> & { readonly kind: 'record-assessment' })
+  | { readonly kind: 'moderate-assessment'; readonly assessmentId: string; readonly note: string }
+  | { readonly kind: 'return-assessment'; readonly assessmentId: string; readonly reason: string }
+  | (Omit<PlanUpdatedV1, 'threatId'> & { readonly kind: 'update-plan' })
+  | { readonly kind: 'share-plan'; readonly organisationIds: string[] }
+  | {
+      readonly kind: 'add-person';
+      readonly involvementId: string;
+      readonly subjectId: string;
+      /** In clear: the handler seals it. */
+      readonly name: string;
+      readonly role: string;
+    }
+  | (Omit<ActionProposedV1, 'threatId'> & { readonly kind: 'propose-action' })
+  | { readonly kind: 'agree-action'; readonly actionId: string }
+  | { readonly kind: 'start-action'; readonly actionId: string }
+  | { readonly kind: 'record-progress'; readonly actionId: string; readonly note: string }
+  | { readonly kind: 'complete-action'; readonly actionId: string; readonly outcome: string };
 
 /** One fact of a threat's history: when it happened (UTC), who did it, the command. */
 export interface SeedStep {
@@ -1239,104 +1259,6 @@ export function northEastThreats(today: string): SeedThreat[] {
     t.history.build(),
   );
   return [...historic, ...live.map((plan) => livePlan(cast, plan, today))];
-}
-
-// ----- appending -----
-
-export interface ThreatSeeder {
-  readonly store: EventStore;
-  readonly cipher: PersonalDataCipher;
-  readonly accessLog: PersonalDataAccessLog;
-  readonly pool: Pool;
-}
-
-/** What appending one threat did: whether it was new, and how many events it appended. */
-export interface SeededThreat {
-  readonly registered: boolean;
-  readonly events: number;
-}
-
-async function commandFor(
-  cipher: PersonalDataCipher,
-  threatId: string,
-  step: SeedStep,
-): Promise<ThreatCommand> {
-  const today = step.at.slice(0, 10);
-  const { command } = step;
-  if (command.kind === 'add-person') {
-    const name = await cipher.seal(command.subjectId, command.name);
-    return { ...command, name, threatId, today };
-  }
-  return { ...command, threatId, today } as ThreatCommand;
-}
-
-/**
- * Appends the steps the threat's stream does not hold yet, each through the threat decider with
- * `today` and `occurredAt` set to when it happened: a threat already seeded appends nothing, one
- * a previous run left half-written is completed. Each step appends exactly one event.
- */
-export async function seedThreat(
-  { store, cipher, accessLog, pool }: ThreatSeeder,
-  threat: SeedThreat,
-): Promise<SeededThreat> {
-  const stream = threatStream(threat.threatId);
-  const written = (await store.readStream(stream)).length;
-  let events = 0;
-  for (const [n, step] of threat.steps.entries()) {
-    if (n < written) continue;
-    const command = await commandFor(cipher, threat.threatId, step);
-    const actor: Actor = ref(step.actor);
-    const result = await store.handle(
-      stream,
-      threatDecider,
-      command,
-      { actor, correlationId: randomUUID(), occurredAt: new Date(step.at) },
-      { awaitGlobalPosition: false },
-    );
-    if (result.events.length !== 1) {
-      throw new Error(
-        `${threat.codeName}: step ${n} (${step.command.kind}) appended ${result.events.length} events, not 1`,
-      );
-    }
-    events += 1;
-    if (command.kind === 'add-person') {
-      await logCollection(accessLog, pool, step.actor, threat.threatId, command.subjectId);
-    }
-  }
-  return { registered: written === 0 && events > 0, events };
-}
-
-/** As the API does when a person is put on a plan (Data Protection Act 2018, s. 62). */
-async function logCollection(
-  accessLog: PersonalDataAccessLog,
-  pool: Pool,
-  actor: SeedPerson,
-  threatId: string,
-  subjectId: string,
-): Promise<void> {
-  const access: AccessContext = {
-    principal: {
-      personId: actor.personId,
-      organisationId: actor.organisationId,
-      roles: actor.roles,
-    },
-    purpose: PURPOSE,
-    requestId: null,
-  };
-  const db = await pool.connect();
-  try {
-    await accessLog.record(db, access, [
-      {
-        operation: 'collection',
-        recordType: 'plan',
-        recordId: threatId,
-        subjectIds: [subjectId],
-        disclosedTo: null,
-      },
-    ]);
-  } finally {
-    db.release();
-  }
 }
 
 /** Runs `work` over the items, `concurrency` at a time. */

@@ -1,62 +1,33 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import { allEventContracts } from '@soc/contracts';
-import {
-  organisationDecider,
-  organisationStream,
-  personDecider,
-  personStream,
-  personSubject,
-} from '@soc/directory';
-import {
-  AlreadyExistsError,
-  EventStore,
-  EventTypeRegistry,
-  eventStoreMigrations,
-  GlobalLogSealer,
-} from '@soc/event-store';
-import { deliveryMigrations } from '@soc/messaging';
-import {
-  InvalidEnvironmentError,
-  platformMigrations,
-  ResilientPool,
-  resolveDatabase,
-  runMigrations,
-  validateEnv,
-} from '@soc/platform';
-import {
-  loadOrCreateDevelopmentMasterKey,
-  parseMasterKey,
-  PersonalDataAccessLog,
-  PersonalDataCipher,
-  securityMigrations,
-  SubjectKeyStore,
-} from '@soc/security';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { EnrolPerson, RegisterOrganisation } from '@soc/directory';
+import { AlreadyExistsError, EventStore } from '@soc/event-store';
+import { InvalidEnvironmentError, resolveDatabase, validateEnv } from '@soc/platform';
+import type { AccessContext } from '@soc/security';
 import cliProgress from 'cli-progress';
+import { StandaloneModule } from '../apps/standalone/src/standalone.module.js';
 import { NORTH_EAST_ORGANISATIONS, northEastPeople } from './north-east-region.js';
+import { seedThreat } from './north-east-requests.js';
 import {
   COUNTED_ON_INSPECTION_DATE,
   eachLimited,
   INSPECTION_DATE,
   northEastThreats,
-  seedThreat,
+  SEED_PURPOSE,
 } from './north-east-threats.js';
 
-/** The directory's own administrator: who the seed's events say acted. */
-const SEED_ACTOR = { personId: 'seed', organisationId: 'nersou' };
+/** Each organisation's records are entered by an administrator of it: who the events say acted. */
+const administratorOf = (organisationId: string): AccessContext => ({
+  principal: { personId: 'seed', organisationId, roles: ['admin'] },
+  purpose: SEED_PURPOSE,
+  requestId: null,
+});
 
-const migrate = (url: string) =>
-  runMigrations(url, [
-    ...eventStoreMigrations,
-    ...deliveryMigrations,
-    ...securityMigrations,
-    ...platformMigrations,
-  ]);
-
-/** Appends unless the stream already holds the record: the seed can run again safely. */
-async function once(append: () => Promise<unknown>): Promise<boolean> {
+/** Runs a command unless its record exists already: the seed can run again safely. */
+async function once(run: () => Promise<unknown>): Promise<boolean> {
   try {
-    await append();
+    await run();
     return true;
   } catch (error) {
     if (error instanceof AlreadyExistsError) return false;
@@ -64,37 +35,25 @@ async function once(append: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** Waits until the sealer has given every appended event its global position. */
-async function settle(sealer: GlobalLogSealer): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while ((await sealer.measureLag()).unsealed > 0) {
-    if (Date.now() > deadline) throw new Error('Events still unsealed after 30 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Threats are appended this many at a time (each threat's own facts in order). */
+/** Threats are loaded this many at a time (each threat's own facts in order). */
 const THREAT_CONCURRENCY = 8;
 
+/**
+ * Loads the north-east region through the same command handlers the API runs: organisations,
+ * people, and the threats' histories dated by their business dates.
+ */
 async function main(): Promise<void> {
   const env = validateEnv(process.env);
   const database = await resolveDatabase(env, { owner: 'tool' });
-  const pool = new ResilientPool({ connectionString: database.url, max: THREAT_CONCURRENCY + 2 });
-  // Connections still idle when the embedded server stops are ended by it; nothing is lost.
-  pool.on('error', () => undefined);
-  const sealer = new GlobalLogSealer(pool);
+  const app = await NestFactory.createApplicationContext(
+    StandaloneModule.forRoot(env, database.url),
+    { logger: ['error', 'warn'] },
+  );
   try {
-    await migrate(database.url);
-    sealer.start();
-    const store = new EventStore(pool, new EventTypeRegistry(allEventContracts), sealer);
-    const masterKey = env.MASTER_KEY
-      ? parseMasterKey(env.MASTER_KEY)
-      : await loadOrCreateDevelopmentMasterKey(env.DATA_DIR);
-    const cipher = new PersonalDataCipher(new SubjectKeyStore(pool, masterKey));
+    const commands = app.get(CommandBus);
+    const store = app.get(EventStore);
     const people = northEastPeople();
     const threats = northEastThreats(new Date().toISOString().slice(0, 10));
-    const metadata = () => ({ actor: SEED_ACTOR, correlationId: randomUUID() });
-
     const bar = new cliProgress.SingleBar(
       { format: 'seeding {bar} {value}/{total} records | {eta_formatted} left', hideCursor: true },
       cliProgress.Presets.shades_classic,
@@ -102,36 +61,25 @@ async function main(): Promise<void> {
     bar.start(NORTH_EAST_ORGANISATIONS.length + people.length + threats.length, 0);
     let added = 0;
     for (const organisation of NORTH_EAST_ORGANISATIONS) {
-      const stream = organisationStream(organisation.organisationId);
-      if (await once(() => store.handle(stream, organisationDecider, organisation, metadata())))
-        added++;
-      bar.increment();
-    }
-    for (const person of people) {
-      const { state } = await store.load(personStream(person.personId), personDecider);
-      if (state.status === 'none') {
-        const displayName = await cipher.seal(personSubject(person.personId), person.displayName);
-        const command = {
-          kind: 'enrol' as const,
-          ...person,
-          displayName,
-          roles: [...person.roles],
-        };
-        await store.handle(personStream(person.personId), personDecider, command, metadata());
+      const access = administratorOf(organisation.organisationId);
+      if (await once(() => commands.execute(new RegisterOrganisation(access, organisation)))) {
         added++;
       }
       bar.increment();
     }
-    const seeder = { store, cipher, accessLog: new PersonalDataAccessLog(pool), pool };
+    for (const person of people) {
+      const access = administratorOf(person.organisationId);
+      if (await once(() => commands.execute(new EnrolPerson(access, person)))) added++;
+      bar.increment();
+    }
     let threatsAdded = 0;
     let threatEvents = 0;
     await eachLimited(threats, THREAT_CONCURRENCY, async (threat) => {
-      const result = await seedThreat(seeder, threat);
+      const result = await seedThreat(commands, store, threat);
       if (result.registered) threatsAdded++;
       threatEvents += result.events;
       bar.increment();
     });
-    await settle(sealer);
     bar.stop();
     const figures = Object.entries(COUNTED_ON_INSPECTION_DATE)
       .map(([organisationId, count]) => `${organisationId} ${count}`)
@@ -155,8 +103,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await sealer.stop();
-    await pool.end();
+    await app.close();
     await database.stop();
   }
 }

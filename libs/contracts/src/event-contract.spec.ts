@@ -1,4 +1,10 @@
-import { allEventContracts, defineEvent, eventOf, OrganisationRegistered } from './index.js';
+import {
+  allEventContracts,
+  defineEvent,
+  eventOf,
+  OrganisationRegistered,
+  threatEvents,
+} from './index.js';
 
 describe('event contracts', () => {
   it('name every event <context>.<PastTense> with its context', () => {
@@ -25,5 +31,44 @@ describe('event contracts', () => {
       type: 'directory.OrganisationRegistered',
       data: { organisationId: 'hmrc', name: 'HMRC', kind: 'national-agency' },
     });
+  });
+
+  it('declare former names beside upcasters, and refuse malformed or repeated ones', () => {
+    const upcaster = (p: never) => p;
+    const Renamed = defineEvent()('threats.ThingMoved', 2, {
+      upcasters: { 1: upcaster },
+      formerly: ['plans.ThingMoved'],
+    });
+    expect(Renamed).toMatchObject({
+      type: 'threats.ThingMoved',
+      context: 'threats',
+      schemaVersion: 2,
+      upcasters: { 1: upcaster },
+      formerly: ['plans.ThingMoved'],
+    });
+    expect(defineEvent()('threats.ThingMoved', 1).formerly).toEqual([]);
+    expect(() =>
+      defineEvent()('threats.ThingMoved', 2, { formerly: ['plans.ThingMoved'] }),
+    ).toThrow(/v1/);
+    expect(() => defineEvent()('threats.ThingMoved', 1, { formerly: ['ThingMoved'] })).toThrow(
+      /Former name/,
+    );
+    expect(() =>
+      defineEvent()('threats.ThingMoved', 1, { formerly: ['threats.ThingMoved'] }),
+    ).toThrow(/itself/);
+    expect(() =>
+      defineEvent()('threats.ThingMoved', 1, {
+        formerly: ['plans.ThingMoved', 'plans.ThingMoved'],
+      }),
+    ).toThrow(/twice/);
+  });
+
+  it('name the threats context threats.*, each event formerly plans.*', () => {
+    expect(threatEvents.length).toBeGreaterThan(0);
+    for (const contract of threatEvents) {
+      expect(contract.context).toBe('threats');
+      expect(contract.formerly).toEqual([contract.type.replace(/^threats\./, 'plans.')]);
+    }
+    expect(allEventContracts.filter((c) => c.context === 'plans')).toEqual([]);
   });
 });

@@ -1,8 +1,15 @@
 import { Wakeup } from './wakeup.js';
 import type { Pool, PoolClient } from 'pg';
-import { globalLinkHash } from './recorded-event.js';
 import { LeaderLease } from './leader-lease.js';
 import { horizonLagSeconds, sealedPosition, unsealedEvents } from './event-store.metrics.js';
+import {
+  linksAfter,
+  readSealerHead,
+  type SealCandidate,
+  type SealerHead,
+} from './global-log-links.js';
+import { SealWaiters } from './seal-waiters.js';
+import { resealAfterRestore } from './sealer-restore.js';
 
 export interface SealerOptions {
   /** Rows sealed per transaction. */
@@ -15,29 +22,8 @@ export interface SealerOptions {
   onReset?: (sealed: number) => void;
 }
 
-interface Head {
-  /** The head's transaction id lies beyond every id this cluster has handed out. */
-  restored: boolean;
-  transactionId: string;
-  seq: string;
-  globalPosition: number;
-  hash: string | null;
-  sealedAt: Date | null;
-}
-
-interface Candidate {
-  seq: string;
-  transaction_id: string;
-  hash: string;
-}
-
 /** Advisory lock key of the sealer's lease: one sealer at a time. */
 const SEALER_LOCK = 0x50c5ea1;
-/** Sealed (seq, position) pairs kept to answer appends that start waiting after their seal. */
-const RECENTLY_SEALED = 20_000;
-/** How often waiters still unanswered from memory are looked up in the log. */
-const LOOKUP_EVERY_MS = 50;
-
 /** How often an instance that does not lead asks for the lease. */
 const LEASE_RETRY_MS = 500;
 
@@ -68,11 +54,9 @@ export class GlobalLogSealer {
   private loop: Promise<void> | null = null;
   private readonly wakeup = new Wakeup();
   /** The head as this instance last wrote or read it; null when it must be read again. */
-  private head: Head | null = null;
-  private readonly recentlySealed = new Map<string, number>();
-  private lastLookup = 0;
+  private head: SealerHead | null = null;
   private nextLeaseAttempt = 0;
-  private readonly waiters = new Map<string, Array<(position: number) => void>>();
+  private readonly waiters = new SealWaiters();
   private readonly positionListeners = new Set<(position: number) => void>();
 
   constructor(
@@ -118,31 +102,16 @@ export class GlobalLogSealer {
 
   /** Resolves with the global position of the event stored at `seq`, or null after the timeout. */
   waitForSeq(seq: string, timeoutMs: number): Promise<number | null> {
-    const known = this.recentlySealed.get(seq);
+    const known = this.waiters.known(seq);
     if (known !== undefined) return Promise.resolve(known);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        const list = this.waiters.get(seq);
-        if (list) {
-          list.splice(list.indexOf(done), 1);
-          if (list.length === 0) this.waiters.delete(seq);
-        }
-        resolve(null);
-      }, timeoutMs);
-      const done = (position: number) => {
-        clearTimeout(timer);
-        resolve(position);
-      };
-      const list = this.waiters.get(seq) ?? [];
-      list.push(done);
-      this.waiters.set(seq, list);
-      if (!this.running) {
-        void this.sealOnce()
-          .then(() => this.lookUpWaiters())
-          .catch(this.onError);
-      }
-      this.wake();
-    });
+    const waiting = this.waiters.wait(seq, timeoutMs);
+    if (!this.running) {
+      void this.sealOnce()
+        .then(() => this.waiters.lookUp(this.pool))
+        .catch(this.onError);
+    }
+    this.wake();
+    return waiting;
   }
 
   /** Seals one batch if this instance holds (or can take) the sealer's lease; returns how many rows it sealed. */
@@ -157,7 +126,7 @@ export class GlobalLogSealer {
     }
     const client = this.lease.connection!;
     try {
-      const head = this.head ?? (await this.readHead(client));
+      const head = this.head ?? (await readSealerHead(client));
       if (head.restored) return await this.resealAfterRestore(client, head);
       const sealed = await this.sealBatch(client, head);
       // An empty batch may mean transaction ids went backwards under a cached head: look again.
@@ -206,40 +175,14 @@ export class GlobalLogSealer {
     }
   }
 
-  private async readHead(client: PoolClient): Promise<Head> {
-    const { rows } = await client.query<{
-      restored: boolean;
-      transaction_id: string;
-      seq: string;
-      global_position: string | null;
-      hash: string | null;
-      sealed_at: Date | null;
-    }>(`
-      SELECT h.transaction_id >= pg_snapshot_xmax(pg_current_snapshot()) AS restored,
-             h.transaction_id::text, h.seq, g.global_position, g.hash, g.sealed_at
-        FROM event_store.sealer_head h
-        LEFT JOIN LATERAL (
-          SELECT global_position, hash, sealed_at FROM event_store.global_log
-           ORDER BY global_position DESC LIMIT 1) g ON true`);
-    const head = rows[0];
-    return {
-      restored: head.restored,
-      transactionId: head.transaction_id,
-      seq: head.seq,
-      globalPosition: Number(head.global_position ?? 0),
-      hash: head.hash,
-      sealedAt: head.sealed_at,
-    };
-  }
-
   /**
    * The next finished rows past the head. Rows a restore brought back may sit past the head
    * though already sealed: the candidates (taken by the head index, LIMIT first) are probed
    * against the log one by one, so no row is ever sealed twice.
    */
-  private async sealBatch(client: PoolClient, head: Head): Promise<number> {
+  private async sealBatch(client: PoolClient, head: SealerHead): Promise<number> {
     // Order by the qualified xid8 column: a bare name would sort by the text output column.
-    const { rows } = await client.query<Candidate & { sealed: boolean }>({
+    const { rows } = await client.query<SealCandidate & { sealed: boolean }>({
       name: 'event-store-sealer-next',
       text: `
         WITH candidate AS MATERIALIZED (
@@ -256,7 +199,7 @@ export class GlobalLogSealer {
     if (rows.length === 0) return 0;
     const fresh = rows.filter((row) => !row.sealed);
     const last = rows[rows.length - 1];
-    const links = this.links(head, fresh);
+    const links = linksAfter(head, fresh);
     // One statement, so one transaction: the head moves and the links land only if the head is
     // still where it was read; otherwise another instance sealed meanwhile and nothing is written.
     const { rows: moved } = await client.query<{ moved: boolean }>({
@@ -294,105 +237,19 @@ export class GlobalLogSealer {
     return rows.length;
   }
 
-  /**
-   * After a logical restore transaction ids restart below the head, so new rows would sort
-   * before it and never be sealed. Every row this transaction can see is committed: seal all
-   * those not yet in the log, then restart the head at the horizon taken before reading, below
-   * which every transaction had finished and so has just been sealed.
-   */
-  private async resealAfterRestore(client: PoolClient, head: Head): Promise<number> {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    try {
-      // Taken with the snapshot: a transaction below this horizon is visible to every read below.
-      const { rows: horizon } = await client.query<{ xmin: string }>(
-        'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin',
-      );
-      let sealed = 0;
-      let current = head;
-      for (;;) {
-        const { rows } = await client.query<Candidate>(
-          `SELECT e.seq, e.transaction_id::text AS transaction_id, e.hash FROM event_store.events e
-            WHERE NOT EXISTS (SELECT 1 FROM event_store.global_log g WHERE g.seq = e.seq)
-            ORDER BY e.transaction_id, e.seq LIMIT $1`,
-          [this.batchSize],
-        );
-        if (rows.length === 0) break;
-        const links = this.links(current, rows);
-        await client.query({
-          name: 'event-store-sealer-insert',
-          text: `
-            INSERT INTO event_store.global_log (global_position, seq, sealed_at, previous_hash, hash)
-            SELECT position, seq, $1::timestamptz, previous_hash, hash
-              FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[])
-                AS t(position, seq, previous_hash, hash)`,
-          values: [links.sealedAt, links.positions, links.seqs, links.previousHashes, links.hashes],
-        });
-        this.remember(links.seqs, links.positions);
-        current = links.head;
-        sealed += rows.length;
-      }
-      await client.query('UPDATE event_store.sealer_head SET transaction_id = $1::xid8, seq = 0', [
-        horizon[0].xmin,
-      ]);
-      await client.query('COMMIT');
-      this.head = null;
-      this.onReset(sealed);
-      return sealed;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  }
-
-  /** The links that append `rows` to the log after `head`, each chained to the previous one. */
-  private links(head: Head, rows: readonly Candidate[]) {
-    // sealed_at never goes backwards, so "the log as of T" is always a prefix of the log.
-    const sealedAt = new Date(Math.max(Date.now(), head.sealedAt?.getTime() ?? 0));
-    const sealedAtText = sealedAt.toISOString();
-    const positions: number[] = [];
-    const seqs: string[] = [];
-    const hashes: string[] = [];
-    const previousHashes: (string | null)[] = [];
-    let previousHash = head.hash;
-    rows.forEach((row, i) => {
-      const globalPosition = head.globalPosition + i + 1;
-      const hash = globalLinkHash({
-        globalPosition,
-        eventHash: row.hash,
-        sealedAt: sealedAtText,
-        previousHash,
-      });
-      positions.push(globalPosition);
-      seqs.push(row.seq);
-      previousHashes.push(previousHash);
-      hashes.push(hash);
-      previousHash = hash;
-    });
-    const newest = positions[positions.length - 1] ?? head.globalPosition;
-    return {
-      sealedAt: sealedAtText,
-      positions,
-      seqs,
-      hashes,
-      previousHashes,
-      head: { ...head, globalPosition: newest, hash: previousHash, sealedAt },
-    };
+  /** Seals what a logical restore left unsealed and restarts the head (see resealAfterRestore). */
+  private async resealAfterRestore(client: PoolClient, head: SealerHead): Promise<number> {
+    const sealed = await resealAfterRestore(client, head, this.batchSize, (links) =>
+      this.remember(links.seqs, links.positions),
+    );
+    this.head = null;
+    this.onReset(sealed);
+    return sealed;
   }
 
   /** Keeps what was just sealed for waiters, answers those already waiting, and updates the gauge. */
   private remember(seqs: readonly string[], positions: readonly number[]): void {
-    seqs.forEach((seq, i) => {
-      this.recentlySealed.set(seq, positions[i]);
-      const list = this.waiters.get(seq);
-      if (list) {
-        this.waiters.delete(seq);
-        list.forEach((resolve) => resolve(positions[i]));
-      }
-    });
-    for (const seq of this.recentlySealed.keys()) {
-      if (this.recentlySealed.size <= RECENTLY_SEALED) break;
-      this.recentlySealed.delete(seq);
-    }
+    this.waiters.sealed(seqs, positions);
     if (positions.length > 0) sealedPosition.set(positions[positions.length - 1]);
   }
 
@@ -406,9 +263,7 @@ export class GlobalLogSealer {
         sealed > 0 && this.head ? this.head.globalPosition : await this.newestPosition();
       if (newest > 0) for (const listener of this.positionListeners) listener(newest);
     }
-    if (this.waiters.size > 0 && Date.now() - this.lastLookup >= LOOKUP_EVERY_MS) {
-      await this.lookUpWaiters();
-    }
+    if (this.waiters.lookupDue) await this.waiters.lookUp(this.pool);
   }
 
   private async newestPosition(): Promise<number> {
@@ -416,19 +271,5 @@ export class GlobalLogSealer {
       'SELECT max(global_position) AS position FROM event_store.global_log',
     );
     return Number(rows[0].position ?? 0);
-  }
-
-  private async lookUpWaiters(): Promise<void> {
-    this.lastLookup = Date.now();
-    if (this.waiters.size === 0) return;
-    const { rows } = await this.pool.query<{ seq: string; global_position: string }>(
-      'SELECT seq, global_position FROM event_store.global_log WHERE seq = ANY($1::bigint[])',
-      [[...this.waiters.keys()]],
-    );
-    for (const row of rows) {
-      const list = this.waiters.get(row.seq);
-      this.waiters.delete(row.seq);
-      list?.forEach((resolve) => resolve(Number(row.global_position)));
-    }
   }
 }

@@ -1,15 +1,32 @@
-export * from './decider.js';
-export * from './errors.js';
-export * from './event-store.js';
-export * from './event-store.module.js';
-export * from './event-type-registry.js';
-export * from './global-log-sealer.js';
-export * from './integrity.js';
-export * from './recorded-event.js';
-export * from './stream-id.js';
-export { canonicalJson } from './canonical-json.js';
+export { fold, type Decider } from './decider.js';
+export {
+  ProblemError,
+  VersionConflictError,
+  EventIdReusedError,
+  InvalidAppendError,
+  PayloadTooLargeError,
+} from './errors.js';
+export {
+  EventStore,
+  type ExpectedVersion,
+  type AppendMetadata,
+  type EventToAppend,
+  type LoadedStream,
+} from './event-store.js';
+export { EVENT_STORE_POOL, EventStoreModule } from './event-store.module.js';
+export { EventTypeRegistry } from './event-type-registry.js';
+export { GlobalLogSealer } from './global-log-sealer.js';
+export { IntegrityVerifier } from './integrity.js';
+export { type RecordedEvent } from './recorded-event.js';
+export { streamId } from './stream-id.js';
 export { eventStoreMigrations } from './migrations/index.js';
-export * from './leader-lease.js';
-export * from './domain-errors.js';
-export * from './command-result.js';
-export * from './wakeup.js';
+export { LeaderLease } from './leader-lease.js';
+export {
+  InvalidTransitionError,
+  AlreadyExistsError,
+  NotFoundError,
+  RuleViolationError,
+} from './domain-errors.js';
+export { CommandResult, toCommandResult } from './command-result.js';
+export { businessMoment } from './business-time.js';
+export { Wakeup } from './wakeup.js';

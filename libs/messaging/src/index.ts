@@ -1,16 +1,33 @@
-export * from './delivery.metrics.js';
-export * from './delivery.module.js';
-export * from './kafka/kafka-connection.js';
-export * from './kafka/kafka-feed.js';
-export * from './kafka/outbox-relay.js';
-export * from './messages.js';
+export { DeliveryRuntime, DeliveryModule } from './delivery.module.js';
+export { createKafka, ensureTopics } from './kafka/kafka-connection.js';
+export { consumerGroupOf, topicsOf, deadLetterPublisher, KafkaFeed } from './kafka/kafka-feed.js';
+export { OutboxRelay } from './kafka/outbox-relay.js';
+export { HEADER } from './messages.js';
 export { deliveryMigrations } from './migrations/index.js';
-export * from './projections/event-store-feed.js';
-export * from './projections/generations.js';
-export * from './projections/projection-applier.js';
-export * from './projections/projection-positions.js';
-export * from './projections/projection.js';
-export * from './projections/rebuild.js';
-export * from './topics.js';
-export * from './projections/consistency.query.js';
-export * from './read-models/index.js';
+export { EventStoreFeed } from './projections/event-store-feed.js';
+export { createGeneration, ensureProjection } from './projections/generations.js';
+export { type FeedItem, LOG_SOURCE, ProjectionApplier } from './projections/projection-applier.js';
+export {
+  hasReached,
+  waitForPosition,
+  PositionWaitTimeoutError,
+  PositionNotReachedError,
+} from './projections/projection-positions.js';
+export { type Projection } from './projections/projection.js';
+export { rebuildProjection, type RebuildResult } from './projections/rebuild.js';
+export { allTopics } from './topics.js';
+export { ConsistencyQuery } from './projections/consistency.query.js';
+export {
+  createIndexSql,
+  createTableSql,
+  defineTable,
+  type RowOf,
+  type Table,
+  Column,
+  column,
+  defineProjection,
+  loadRows,
+  insertRows,
+  upsertRows,
+  updateRows,
+} from './read-models/index.js';

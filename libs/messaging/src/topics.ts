@@ -1,7 +1,7 @@
 import { allEventContracts } from '@soc/contracts';
 
 /** Contexts with a topic of their own even before they declare events. */
-export const KNOWN_CONTEXTS = ['directory', 'plans', 'meetings', 'safeguarding'] as const;
+export const KNOWN_CONTEXTS = ['directory', 'threats', 'meetings', 'safeguarding'] as const;
 
 /** `directory.OrganisationRegistered` → `directory`. */
 export function contextOf(eventType: string): string {

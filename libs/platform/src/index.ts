@@ -1,24 +1,27 @@
-export * from './config/env.js';
-export * from './database/database-options.js';
+export {
+  corsOriginsOf,
+  trustProxyOf,
+  validateEnv,
+  Env,
+  InvalidEnvironmentError,
+} from './config/env.js';
+export { databaseOptions, runMigrations } from './database/database-options.js';
 export * from './database/embedded-postgres.js';
-export * from './database/resolve-database.js';
-export * from './http/configure-http.js';
-export * from './http/idempotency/idempotency-keys.js';
-export * from './http/idempotency/idempotency.interceptor.js';
-export * from './http/idempotency/idempotency.module.js';
-export * from './http/idempotency/request-hash.js';
-export * from './http/principal.js';
-export * from './http/problem-details.filter.js';
-export * from './http/rate-limit/rate-limit.js';
-export * from './http/rate-limit/rate-limit-counters.js';
-export * from './http/security-headers.js';
-export * from './http/validation.js';
-export * from './migrations/index.js';
-export * from './observability/health.controller.js';
-export * from './observability/logging.js';
-export * from './platform.module.js';
-export * from './http/public-route.js';
-export * from './clock.js';
-export * from './database/database-outages.js';
-export * from './database/resilient-pool.js';
-export * from './database/read-model-role.js';
+export { resolveDatabase } from './database/resolve-database.js';
+export { configureHttp } from './http/configure-http.js';
+export { IdempotencyModule } from './http/idempotency/idempotency.module.js';
+export { HttpProblem } from './http/problem-details.filter.js';
+export { RateLimitModule } from './http/rate-limit/rate-limit.js';
+export { SLUG, IsCalendarDate, IsSlug, IsText, BusinessDate } from './http/field-validators.js';
+export { platformMigrations } from './migrations/index.js';
+export { HEALTH_CHECKS } from './observability/health.controller.js';
+export { PlatformModule } from './platform.module.js';
+export { PUBLIC_ROUTE, Public } from './http/public-route.js';
+export { type Clock, CLOCK, systemClock, isoDate } from './clock.js';
+export {
+  isDatabaseUnavailable,
+  reportingOutages,
+  DatabaseOutages,
+} from './database/database-outages.js';
+export { ResilientPool } from './database/resilient-pool.js';
+export { READ_MODEL_ROLE } from './database/read-model-role.js';

@@ -10,8 +10,12 @@ import {
   type ThreatRegisteredV1,
 } from '@soc/contracts';
 import type { EventStore } from '@soc/event-store';
+import type { DeliveryRuntime } from '@soc/messaging';
+import { PersonalDataAccessLog, ScopedReader } from '@soc/security';
 import type { Pool } from 'pg';
 import { type ThreatEvent, threatStream } from '../src/threat/threat.js';
+import { ThreatViewReader } from '../src/threats-projection/threat-view-reader.js';
+import { DEFAULT_THREAT_VIEW_SETTINGS } from '../src/threats-projection/threat-view-settings.js';
 
 /** Test data for the threat views: events as the command side would append them. */
 
@@ -146,3 +150,15 @@ export async function snapshot(pool: Pool): Promise<Record<string, unknown[]>> {
   }
   return result;
 }
+
+/**
+ * The reader every query handler reads through, with today fixed at `now`. Queries that ask to
+ * wait for a position are not tested this way: delivery is left out.
+ */
+export const viewReaderAt = (pool: Pool, now: string): ThreatViewReader =>
+  new ThreatViewReader(
+    new ScopedReader(pool, new PersonalDataAccessLog(pool)),
+    {} as DeliveryRuntime,
+    { now: () => new Date(now) },
+    DEFAULT_THREAT_VIEW_SETTINGS,
+  );

@@ -12,7 +12,7 @@ export type Organisation =
   | { readonly status: 'none' }
   | { readonly status: 'registered'; readonly name: string; readonly kind: OrganisationKind };
 
-export interface RegisterOrganisation {
+export interface OrganisationCommand {
   readonly organisationId: string;
   readonly name: string;
   readonly kind: OrganisationKind;
@@ -21,7 +21,7 @@ export interface RegisterOrganisation {
 export const organisationStream = (organisationId: string) =>
   streamId('organisation', organisationId);
 
-export const organisationDecider: Decider<Organisation, RegisterOrganisation, OrganisationEvent> = {
+export const organisationDecider: Decider<Organisation, OrganisationCommand, OrganisationEvent> = {
   initialState: () => ({ status: 'none' }),
   evolve: (_state, event) => ({
     status: 'registered',

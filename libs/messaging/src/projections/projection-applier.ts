@@ -125,9 +125,7 @@ export class ProjectionApplier {
         source,
         pending.map((item) => item.event!),
       );
-      const handled = events
-        .filter((event) => this.projection.handles.includes(event.type))
-        .map((event) => this.upcast(event));
+      const handled = events.filter((event) => this.handles(event)).map((e) => this.upcast(e));
       if (handled.length > 0) await this.projection.apply(db, schema, handled);
       if (source !== LOG_SOURCE && events.length > 0) {
         await db.query(
@@ -180,13 +178,21 @@ export class ProjectionApplier {
     });
   }
 
+  /** Whether the projection handles an event, named as it was published or by its current name. */
+  private handles(event: RecordedEvent): boolean {
+    return this.projection.handles.includes(this.registry.currentType(event.type));
+  }
+
+  /**
+   * The event as the projection expects it: under its type's current name (a message published
+   * before a rename carries the former one) and at the newest schema version.
+   */
   private upcast(event: RecordedEvent): RecordedEvent {
-    const { schemaVersion, data } = this.registry.upcast(
-      event.type,
-      event.schemaVersion,
-      event.data,
-    );
-    return schemaVersion === event.schemaVersion ? event : { ...event, schemaVersion, data };
+    const type = this.registry.currentType(event.type);
+    const { schemaVersion, data } = this.registry.upcast(type, event.schemaVersion, event.data);
+    return schemaVersion === event.schemaVersion && type === event.type
+      ? event
+      : { ...event, type, schemaVersion, data };
   }
 
   private async deadLetter(
@@ -257,7 +263,7 @@ export class ProjectionApplier {
         [this.projection.name, generation, event.globalPosition],
       );
       outcome = rowCount === 1 ? 'replayed' : 'already-applied';
-      if (outcome === 'replayed' && this.projection.handles.includes(event.type)) {
+      if (outcome === 'replayed' && this.handles(event)) {
         await this.projection.apply(db, schema, [this.upcast(event)]);
       }
       await db.query(`UPDATE delivery.dead_letters SET replayed_at = now() WHERE id = $1`, [id]);

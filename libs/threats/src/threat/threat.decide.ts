@@ -46,11 +46,18 @@ import {
   type ThreatEvent,
 } from './threat.js';
 
-/** Every command names its threat and carries today's date (the caller's clock, injected). */
+/**
+ * Every command names its threat and carries today's date (the clock, injected) and the business
+ * date of its fact (`on`, default today), which the shell has checked is not in the future and
+ * not before the threat's last fact.
+ */
 interface Base {
   readonly threatId: string;
   readonly today: string;
+  readonly on?: string;
 }
+
+const factDate = (command: Base) => command.on ?? command.today;
 
 export type ThreatCommand = Base &
   (
@@ -143,7 +150,7 @@ function register(command: CommandOf<'register'>): ThreatEvent[] {
   if (command.openedOn > command.today) {
     throw new RuleViolationError(`The plan cannot begin in the future (${command.openedOn})`);
   }
-  const { kind: _kind, threatKind, today: _today, ...data } = command;
+  const { kind: _kind, threatKind, today: _today, on: _on, ...data } = command;
   return [eventOf(ThreatRegistered, { ...data, kind: threatKind })];
 }
 
@@ -157,7 +164,7 @@ function assessment(state: OpenThreat, command: CommandOf<'record-assessment'>):
   if (command.intelligenceDate > command.assessedOn) {
     throw new RuleViolationError('The intelligence an assessment rests on cannot postdate it');
   }
-  const { kind: _kind, today: _today, ...data } = command;
+  const { kind: _kind, today: _today, on: _on, ...data } = command;
   return [eventOf(ThreatAssessmentRecorded, data)];
 }
 
@@ -199,7 +206,7 @@ function proposeAction(state: OpenThreat, command: CommandOf<'propose-action'>):
   if (command.dueDate < state.openedOn) {
     throw new RuleViolationError(`The due date falls before the plan began (${state.openedOn})`);
   }
-  const { kind: _kind, today: _today, ...data } = command;
+  const { kind: _kind, today: _today, on: _on, ...data } = command;
   return [eventOf(ActionProposed, data)];
 }
 
@@ -237,7 +244,7 @@ function moveAction(
             threatId,
             actionId,
             note: command.note,
-            on: command.today,
+            on: factDate(command),
           }),
         ];
   }
@@ -296,13 +303,13 @@ function plan(
         }),
       ];
     case 'review-plan':
-      if (command.nextReviewDate <= command.today) {
-        throw new RuleViolationError('The next review must fall after today');
+      if (command.nextReviewDate <= factDate(command)) {
+        throw new RuleViolationError('The next review must fall after the review');
       }
       return [
         eventOf(PlanReviewed, {
           threatId,
-          reviewedOn: command.today,
+          reviewedOn: factDate(command),
           nextReviewDate: command.nextReviewDate,
           note: command.note,
         }),
@@ -311,7 +318,7 @@ function plan(
       if (state.involvements.has(command.involvementId)) {
         throw new AlreadyExistsError(`Involvement ${command.involvementId} already exists`);
       }
-      const { kind: _kind, today: _today, ...data } = command;
+      const { kind: _kind, today: _today, on: _on, ...data } = command;
       return [eventOf(PlanPersonAdded, data)];
     }
     case 'remove-person':

@@ -1,0 +1,3 @@
+import { RolesBody } from '../directory.dto.js';
+
+export class ChangeRolesBody extends RolesBody {}

@@ -1,0 +1,47 @@
+import type { Actor, DomainEvent } from '@soc/contracts';
+
+export type ExpectedVersion = number | 'no-stream' | 'any';
+
+export interface AppendMetadata {
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly causationId?: string | null;
+  /** When the fact happened in the world; defaults to the time of the append. */
+  readonly occurredAt?: Date;
+}
+
+/** An event to append. Give it an id to make a retried append safe. */
+export type EventToAppend = DomainEvent & { readonly eventId?: string };
+
+export interface AppendResult {
+  readonly streamId: string;
+  /** The stream's version after the append: the version of its last event. */
+  readonly streamVersion: number;
+  readonly eventIds: readonly string[];
+  /** The global position of the last event, or null if not sealed within the wait. */
+  readonly globalPosition: number | null;
+}
+
+/** A stream folded into a decider's state, and where it stood when read. */
+export interface LoadedStream<TState> {
+  readonly state: TState;
+  readonly version: number;
+  /** Global position of its last event, or null (empty stream, or not sealed yet). */
+  readonly globalPosition: number | null;
+  /** When its last fact happened in the world (business time), or null for an empty stream. */
+  readonly lastOccurredAt: string | null;
+}
+
+export interface AppendOptions {
+  /** Wait until the events have a global position (read-your-writes); default true. */
+  readonly awaitGlobalPosition?: boolean;
+}
+
+export interface EventStoreOptions {
+  /** Largest payload accepted, in bytes of JSON (default 256 KiB). */
+  readonly maxPayloadBytes?: number;
+  /** How long an append waits for its global position (default 5 s). */
+  readonly positionWaitMs?: number;
+  /** Append statements in flight at once; concurrent appends beyond it are grouped (default 2). */
+  readonly appendStatementsInFlight?: number;
+}

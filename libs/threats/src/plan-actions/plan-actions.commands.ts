@@ -1,0 +1,178 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { NotFoundError } from '@soc/event-store';
+import {
+  type AccessContext,
+  AccessDeniedError,
+  decide,
+  enforce,
+  type ExpectedVersion,
+  RecordCommands,
+} from '@soc/security';
+import { v7 as uuidv7 } from 'uuid';
+import { changeThreat, type ThreatChange, ThreatCommandBase } from '../threat/threat-command.js';
+import type { ThreatCommand } from '../threat/threat.decide.js';
+import { personRef } from '../threat/threat-params.dto.js';
+import { threats } from '../threat/threat-record.js';
+import type {
+  ActionProgressBody,
+  ActionProposedResult,
+  AgreeActionBody,
+  CancelActionBody,
+  CompleteActionBody,
+  ProposeActionBody,
+  StartActionBody,
+} from './plan-actions.dto.js';
+
+/** Propose a 4P action, owned by an organisation holding the plan. */
+export class ProposeAction extends ThreatCommandBase<ProposeActionBody, ActionProposedResult> {
+  constructor(
+    access: AccessContext,
+    threatId: string,
+    body: ProposeActionBody,
+    expected: ExpectedVersion = {},
+    readonly actionId: string = uuidv7(),
+  ) {
+    super(access, threatId, body, expected);
+  }
+}
+
+/** A command on one action of a plan. */
+abstract class ActionCommandBase<TBody> extends ThreatCommandBase<TBody> {
+  constructor(
+    access: AccessContext,
+    { threatId, actionId }: { threatId: string; actionId: string },
+    body: TBody,
+    expected: ExpectedVersion = {},
+  ) {
+    super(access, threatId, body, expected);
+    this.actionId = actionId;
+  }
+  readonly actionId: string;
+}
+
+export class AgreeAction extends ActionCommandBase<AgreeActionBody> {}
+export class StartAction extends ActionCommandBase<StartActionBody> {}
+export class CompleteAction extends ActionCommandBase<CompleteActionBody> {}
+export class CancelAction extends ActionCommandBase<CancelActionBody> {}
+export class RecordActionProgress extends ActionCommandBase<ActionProgressBody> {}
+
+@CommandHandler(ProposeAction)
+export class ProposeActionHandler implements ICommandHandler<ProposeAction> {
+  constructor(private readonly records: RecordCommands) {}
+
+  async execute(command: ProposeAction): Promise<ActionProposedResult> {
+    const { actionId, body } = command;
+    const change = {
+      kind: 'propose-action',
+      actionId,
+      category: body.category,
+      description: body.description,
+      owner: personRef(body.owner),
+      dueDate: body.dueDate,
+    } as const;
+    const result = await changeThreat(
+      this.records,
+      command,
+      'action:propose',
+      change,
+      'proposedOn',
+    );
+    return { ...result, actionId };
+  }
+}
+
+type ActionChange = Extract<ThreatChange, { actionId: string }>;
+type ActionInput = ActionChange extends infer C
+  ? C extends ActionChange
+    ? Omit<C, 'actionId'>
+    : never
+  : never;
+
+/**
+ * The policy judges the action itself: its owner organisation may update it (a partner officer,
+ * only its own organisation's actions), and the threat's owner and LRO's organisation are parties.
+ * Callers who may not know of the threat get its 404 (or signpost); those who may read the plan
+ * but not update this action, a 403.
+ */
+async function changeAction<TBody extends object>(
+  records: RecordCommands,
+  command: ActionCommandBase<TBody>,
+  input: ActionInput,
+  dateField: keyof TBody & string,
+) {
+  const { access, threatId, actionId, body, expected } = command;
+  const threat = await records.load(threats, threatId);
+  const action = threat.state.actions.get(actionId);
+  const record = action && {
+    type: 'action',
+    id: actionId,
+    ownerOrganisationId: action.owner.organisationId,
+    partyOrganisationIds: [threat.state.ownerOrganisationId, threat.state.lro.organisationId],
+  };
+  const decision = record && decide(access.principal, 'action:update', record);
+  if (!decision?.allowed) {
+    enforce(access.principal, 'threat:read', threat.descriptor);
+    if (!decision) throw new NotFoundError(`No action ${actionId} on this plan`);
+    throw new AccessDeniedError(decision.reason);
+  }
+  const on = body[dateField] as string | undefined;
+  return records.decide(
+    access,
+    threats,
+    threat,
+    (dates) => ({ ...input, actionId, threatId, ...dates }) as ThreatCommand,
+    { expected, on, dateField },
+  );
+}
+
+@CommandHandler(AgreeAction)
+export class AgreeActionHandler implements ICommandHandler<AgreeAction> {
+  constructor(private readonly records: RecordCommands) {}
+  execute(command: AgreeAction) {
+    return changeAction(this.records, command, { kind: 'agree-action' }, 'agreedOn');
+  }
+}
+
+@CommandHandler(StartAction)
+export class StartActionHandler implements ICommandHandler<StartAction> {
+  constructor(private readonly records: RecordCommands) {}
+  execute(command: StartAction) {
+    return changeAction(this.records, command, { kind: 'start-action' }, 'startedOn');
+  }
+}
+
+@CommandHandler(CompleteAction)
+export class CompleteActionHandler implements ICommandHandler<CompleteAction> {
+  constructor(private readonly records: RecordCommands) {}
+  execute(command: CompleteAction) {
+    const change = { kind: 'complete-action', outcome: command.body.outcome } as const;
+    return changeAction(this.records, command, change, 'completedOn');
+  }
+}
+
+@CommandHandler(CancelAction)
+export class CancelActionHandler implements ICommandHandler<CancelAction> {
+  constructor(private readonly records: RecordCommands) {}
+  execute(command: CancelAction) {
+    const change = { kind: 'cancel-action', reason: command.body.reason } as const;
+    return changeAction(this.records, command, change, 'cancelledOn');
+  }
+}
+
+@CommandHandler(RecordActionProgress)
+export class RecordActionProgressHandler implements ICommandHandler<RecordActionProgress> {
+  constructor(private readonly records: RecordCommands) {}
+  execute(command: RecordActionProgress) {
+    const change = { kind: 'record-progress', note: command.body.note } as const;
+    return changeAction(this.records, command, change, 'progressOn');
+  }
+}
+
+export const planActionHandlers = [
+  ProposeActionHandler,
+  AgreeActionHandler,
+  StartActionHandler,
+  CompleteActionHandler,
+  CancelActionHandler,
+  RecordActionProgressHandler,
+];

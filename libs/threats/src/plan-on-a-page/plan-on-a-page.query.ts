@@ -1,0 +1,165 @@
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import type { ConsistencyQuery } from '@soc/messaging';
+import {
+  type AccessContext,
+  type AccessLogEntry,
+  isErased,
+  PersonalDataCipher,
+  processingOf,
+} from '@soc/security';
+import { jsonRows } from '../threats-projection/json-rows.js';
+import { readableThreat } from '../threats-projection/readable-threat.js';
+import type {
+  ActionProgressRow,
+  ActionRow,
+  PlanPersonRow,
+} from '../threats-projection/threat-tables.js';
+import {
+  currentAssessment,
+  isOpenAction,
+  lroOf,
+  reviewOverdue,
+  sroOf,
+  trendOf,
+} from '../threats-projection/threat-view-parts.js';
+import { type Today, ThreatViewReader } from '../threats-projection/threat-view-reader.js';
+import { iso } from '../threats-projection/view-dates.js';
+import type { PlanActionView, PlanOnAPageView, PlanPersonView } from './plan-on-a-page.dto.js';
+
+/** The plan on a page of a threat, as the caller may see it. */
+export class GetPlanOnAPageQuery extends Query<PlanOnAPageView> {
+  constructor(
+    readonly access: AccessContext,
+    readonly threatId: string,
+    readonly consistency: ConsistencyQuery,
+  ) {
+    super();
+  }
+}
+
+/**
+ * Names on the plan are opened here (erased ones shown as such), and the disclosure of each
+ * named person is logged with the caller's purpose in the same transaction.
+ */
+@QueryHandler(GetPlanOnAPageQuery)
+export class GetPlanOnAPageHandler implements IQueryHandler<GetPlanOnAPageQuery> {
+  constructor(
+    private readonly views: ThreatViewReader,
+    private readonly cipher: PersonalDataCipher,
+  ) {}
+
+  execute({ access, threatId, consistency }: GetPlanOnAPageQuery): Promise<PlanOnAPageView> {
+    return this.views.read(
+      access,
+      consistency,
+      async (db, today) => {
+        const threat = await readableThreat(db, access.principal, 'plan:read', threatId);
+        const people = await jsonRows<PlanPersonRow>(
+          db,
+          `SELECT row_to_json(p) AS row FROM threats.plan_people p
+            WHERE threat_id = $1 AND NOT removed ORDER BY added_at, involvement_id`,
+          [threatId],
+        );
+        const actions = await jsonRows<ActionRow>(
+          db,
+          `SELECT row_to_json(a) AS row FROM threats.actions a WHERE threat_id = $1
+            ORDER BY due_date, created_at, action_id`,
+          [threatId],
+        );
+        const progress = await jsonRows<ActionProgressRow>(
+          db,
+          `SELECT row_to_json(p) AS row FROM threats.action_progress p WHERE threat_id = $1
+            ORDER BY progress_on, global_position`,
+          [threatId],
+        );
+        return {
+          threatId: threat.threat_id,
+          codeName: threat.code_name,
+          ownerOrganisationId: threat.owner_organisation_id,
+          kind: threat.kind,
+          summary: threat.summary,
+          priorityArea: threat.priority_area,
+          type: threat.type,
+          tier: threat.tier,
+          phase: threat.phase,
+          marking: threat.marking,
+          lro: lroOf(threat),
+          sro: sroOf(threat),
+          place: threat.place,
+          clearHoldBuildPhase: threat.clear_hold_build_phase,
+          currentAssessment: currentAssessment(threat, today),
+          trend: trendOf(threat),
+          criminalActivity: threat.criminal_activity,
+          placesAffected: threat.places_affected,
+          risks: threat.risks,
+          reviewDate: threat.review_date,
+          reviewOverdue: reviewOverdue(threat, today),
+          lastReviewedOn: threat.last_reviewed_on,
+          people: await this.openPeople(people),
+          actions: actions.map((action) =>
+            toAction(
+              action,
+              progress.filter((p) => p.action_id === action.action_id),
+              today,
+            ),
+          ),
+          preparedFor: access.principal.organisationId,
+          preparedOn: today.date,
+          globalPosition: Number(threat.global_position),
+        };
+      },
+      (plan) => planDisclosure(access, plan),
+    );
+  }
+
+  private async openPeople(rows: PlanPersonRow[]): Promise<PlanPersonView[]> {
+    const names = await this.cipher.open(rows.map((row) => row.name));
+    return rows.map((row, i) => {
+      const name = names[i];
+      const erased = isErased(name);
+      return {
+        involvementId: row.involvement_id,
+        subjectId: row.subject_id,
+        name: !erased && typeof name === 'string' ? name : null,
+        erased,
+        role: row.role,
+      };
+    });
+  }
+}
+
+function toAction(row: ActionRow, progress: ActionProgressRow[], today: Today): PlanActionView {
+  return {
+    actionId: row.action_id,
+    category: row.category,
+    description: row.description,
+    owner: { personId: row.owner_person_id, organisationId: row.owner_organisation_id },
+    dueDate: row.due_date,
+    status: row.status,
+    pastDue: isOpenAction(row.status) && row.due_date < today.date,
+    outcome: row.outcome,
+    cancellationReason: row.cancellation_reason,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    progress: progress.map((p) => ({
+      note: p.note,
+      on: p.progress_on,
+      recordedAt: iso(p.recorded_at),
+      recordedBy: {
+        personId: p.recorded_by_person_id,
+        organisationId: p.recorded_by_organisation_id,
+      },
+    })),
+  };
+}
+
+function planDisclosure(access: AccessContext, plan: PlanOnAPageView): AccessLogEntry[] {
+  return [
+    {
+      ...processingOf(access, plan.ownerOrganisationId),
+      recordType: 'threat-plan',
+      recordId: plan.threatId,
+      subjectIds: plan.people.filter((p) => !p.erased).map((p) => p.subjectId),
+    },
+  ];
+}
