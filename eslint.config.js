@@ -104,7 +104,13 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    files: ['test/**/*.ts', 'libs/*/test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
+    files: [
+      'test/**/*.ts',
+      'libs/*/test/**/*.ts',
+      '**/*.spec.ts',
+      'bench/**/*.ts',
+      'tools/**/*.ts',
+    ],
     rules: { 'boundaries/dependencies': dependencies(true) },
   },
 );
