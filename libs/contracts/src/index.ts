@@ -1,11 +1,17 @@
 import { directoryEvents } from './directory.events.js';
+import { meetingEvents } from './meetings.events.js';
 import { threatEvents } from './threats.events.js';
 import type { EventContract } from './event-contract.js';
 
 export * from './event-contract.js';
 export * from './directory.events.js';
+export * from './meetings.events.js';
 export * from './personal-data.js';
 export * from './threats.events.js';
 
 /** Every event type the system may append, across all contexts. */
-export const allEventContracts: readonly EventContract[] = [...directoryEvents, ...threatEvents];
+export const allEventContracts: readonly EventContract[] = [
+  ...directoryEvents,
+  ...threatEvents,
+  ...meetingEvents,
+];
