@@ -51,6 +51,8 @@ interface CaseContext {
   freshInvolvement(): Promise<string>;
   freshAction(status: 'proposed' | 'agreed'): Promise<string>;
   freshShare(): Promise<string>;
+  /** A meeting chaired by the target organisation, scheduled (or also finalised) by its chair. */
+  freshMeeting(finalised?: boolean): Promise<string>;
 }
 
 interface PreparedRequest {
@@ -254,6 +256,38 @@ const CASES: Record<string, Case> = {
       body: { note: 'matrix' },
     }),
   },
+  'POST /meetings': {
+    prepare: (ctx) => ({ path: '/meetings', body: meetingBody(ctx.organisationId, ctx.personId) }),
+  },
+  'POST /meetings/:meetingId/invitations': {
+    prepare: async (ctx) => ({
+      path: `/meetings/${await ctx.freshMeeting()}/invitations`,
+      body: { organisationIds: [`partner-${ctx.fresh}`] },
+    }),
+  },
+  'POST /meetings/:meetingId/attendance': {
+    prepare: async (ctx) => ({
+      path: `/meetings/${await ctx.freshMeeting()}/attendance`,
+      body: {
+        organisationId: ctx.organisationId,
+        personId: ctx.personId,
+        attendance: 'present',
+        acceptedConfidentiality: true,
+      },
+    }),
+  },
+  'POST /meetings/:meetingId/minutes/finalisation': {
+    prepare: async (ctx) => ({
+      path: `/meetings/${await ctx.freshMeeting()}/minutes/finalisation`,
+      body: { summary: 'matrix' },
+    }),
+  },
+  'POST /meetings/:meetingId/minutes/corrections': {
+    prepare: async (ctx) => ({
+      path: `/meetings/${await ctx.freshMeeting(true)}/minutes/corrections`,
+      body: { correction: 'authorisation matrix test' },
+    }),
+  },
 };
 
 const DAY = 24 * 3600 * 1000;
@@ -288,6 +322,15 @@ const planBody = () => ({
   placesAffected: ['Hartlepool'],
   risks: [],
   reviewDate: daysFromNow(30),
+});
+const meetingBody = (organisationId: string, personId: string) => ({
+  kind: 'marsoc',
+  title: 'Matrix MARSOC',
+  chair: { personId, organisationId },
+  heldOn: daysFromNow(7),
+  place: 'Middlesbrough',
+  invitedOrganisationIds: [],
+  confidentialityStatement: 'Shared for the purposes of this meeting only',
 });
 const actionBody = (organisationId: string, personId: string) => ({
   category: 'pursue',
@@ -434,6 +477,22 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
         const partner = `partner-${fresh()}`;
         await on('/plan/shares', { organisationIds: [partner] });
         return partner;
+      },
+      freshMeeting: async (finalised = false) => {
+        const chair = await t.as(
+          principal(organisationId, ['meeting-chair'], memberOf(organisationId)),
+        );
+        const { body } = await chair
+          .post('/meetings')
+          .send(meetingBody(organisationId, memberOf(organisationId)))
+          .expect(201);
+        if (finalised) {
+          await chair
+            .post(`/meetings/${body.meetingId}/minutes/finalisation`)
+            .send({ summary: 'matrix' })
+            .expect(200);
+        }
+        return body.meetingId as string;
       },
     };
   };

@@ -331,7 +331,7 @@ describe('command endpoints refuse malformed bodies (property-based, real Postgr
   describe('hostile bodies on every command route: depth, width, length, encodings', () => {
     const fuzzer = principal(
       organisationId,
-      ['admin', 'analyst', 'lro', 'rocta-moderator'],
+      ['admin', 'analyst', 'lro', 'rocta-moderator', 'meeting-chair'],
       `fuzzer-${organisationId}`,
     );
     const seed = Date.now() ^ (Math.random() * 0x7fffffff);
@@ -390,6 +390,19 @@ describe('command endpoints refuse malformed bodies (property-based, real Postgr
         })
         .expect(201);
       ids.actionId = proposed.body.actionId;
+      const meeting = await as
+        .post('/meetings')
+        .send({
+          kind: 'marsoc',
+          title: 'MARSOC every hostile body is aimed at',
+          chair: lro,
+          heldOn: '2099-01-01',
+          place: 'Middlesbrough',
+          invitedOrganisationIds: [],
+          confidentialityStatement: 'Shared for the purposes of this meeting only',
+        })
+        .expect(201);
+      ids.meetingId = meeting.body.meetingId;
 
       const openApi = (await t.http().get('/docs/openapi.json').expect(200)).body as OpenApi;
       commandRoutes = commandRoutesOf(openApi);

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DirectoryModule } from '@soc/directory';
+import { MeetingsModule } from '@soc/meetings';
 import { EventStoreModule, eventStoreMigrations } from '@soc/event-store';
 import { DeliveryModule, deliveryMigrations } from '@soc/messaging';
 import {
@@ -72,6 +73,7 @@ export class StandaloneModule {
           staleAfterMonths: env.ASSESSMENT_STALE_AFTER_MONTHS,
           quietAfterWeeks: env.PLAN_QUIET_AFTER_WEEKS,
         }),
+        MeetingsModule,
       ],
     };
   }

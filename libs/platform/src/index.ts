@@ -12,7 +12,16 @@ export { configureHttp } from './http/configure-http.js';
 export { IdempotencyModule } from './http/idempotency/idempotency.module.js';
 export { HttpProblem } from './http/problem-details.filter.js';
 export { RateLimitModule } from './http/rate-limit/rate-limit.js';
-export { SLUG, IsCalendarDate, IsSlug, IsText, BusinessDate } from './http/field-validators.js';
+export {
+  SLUG,
+  IsCalendarDate,
+  IsSlug,
+  IsText,
+  BusinessDate,
+  PersonRefBody,
+  personRef,
+  ValidPersonRef,
+} from './http/field-validators.js';
 export { platformMigrations } from './migrations/index.js';
 export { HEALTH_CHECKS } from './observability/health.controller.js';
 export { PlatformModule } from './platform.module.js';

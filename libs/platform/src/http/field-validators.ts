@@ -1,6 +1,15 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 
 /** Ids of organisations and people: the directory's slugs. */
 export const SLUG = /^[a-z0-9][a-z0-9._-]{1,62}$/;
@@ -36,3 +45,28 @@ export const BusinessDate = (description: string, example = '2026-11-24'): Prope
     IsOptional(),
     IsCalendarDate(),
   );
+
+/** A person acting for an organisation: an LRO, a chair, an action's owner or point of contact. */
+export class PersonRefBody {
+  @ApiProperty({ example: 'cleveland-lro-1' })
+  @IsSlug()
+  personId!: string;
+
+  @ApiProperty({ example: 'cleveland-police' })
+  @IsSlug()
+  organisationId!: string;
+}
+
+/** A nested person reference: an object, validated field by field. */
+export const ValidPersonRef = (): PropertyDecorator =>
+  applyDecorators(
+    IsObject(),
+    ValidateNested(),
+    Type(() => PersonRefBody),
+  );
+
+/** Only the two ids of a person reference, whatever else the object carried. */
+export const personRef = ({ personId, organisationId }: PersonRefBody) => ({
+  personId,
+  organisationId,
+});

@@ -107,6 +107,19 @@ export const PERMISSIONS = {
     description: 'The LRO’s own plans ("my plans")',
     grants: { lro: 'any' },
   },
+  'meeting:schedule': {
+    description: 'Schedule a partnership meeting chaired by one’s own organisation',
+    grants: { 'meeting-chair': ['owner'] },
+  },
+  'meeting:chair': {
+    description:
+      'Run a meeting of one’s own organisation: invitations, agenda and its publication, attendance, intelligence, decisions, actions, minutes',
+    grants: { 'meeting-chair': ['owner'] },
+  },
+  'meeting:read': {
+    description: 'See a meeting one’s organisation chairs or is invited to',
+    grants: { ...everyRole(['owner', 'party']), auditor: 'any' },
+  },
   'access-log:read': {
     description: 'Read the personal-data access log',
     grants: { auditor: 'any' },

@@ -1,8 +1,6 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsSlug } from '@soc/platform';
-import { Type } from 'class-transformer';
-import { IsObject, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { IsUUID, Matches } from 'class-validator';
 
 /** A threat's phase (`open`, `active`, `pursue-and-disrupt`...): a short slug. */
 export const IsPhase = () =>
@@ -42,29 +40,4 @@ export class ShareParams extends ThreatIdParam {
   organisationId!: string;
 }
 
-// ----- body parts -----
-
-/** A person acting for an organisation: an LRO, an SRO, an action's owner. */
-export class PersonRefBody {
-  @ApiProperty({ example: 'cleveland-lro-1' })
-  @IsSlug()
-  personId!: string;
-
-  @ApiProperty({ example: 'cleveland-police' })
-  @IsSlug()
-  organisationId!: string;
-}
-
-/** A nested person reference: an object, validated field by field. */
-export const ValidPersonRef = () =>
-  applyDecorators(
-    IsObject(),
-    ValidateNested(),
-    Type(() => PersonRefBody),
-  );
-
-/** Only the two ids of a person reference, whatever else the object carried. */
-export const personRef = ({ personId, organisationId }: PersonRefBody) => ({
-  personId,
-  organisationId,
-});
+export { personRef, PersonRefBody, ValidPersonRef } from '@soc/platform';

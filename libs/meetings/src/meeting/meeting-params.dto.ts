@@ -1,0 +1,14 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+
+export class MeetingIdParam {
+  @ApiProperty({ example: '0197d000-0000-7000-8000-000000000001', format: 'uuid' })
+  @IsUUID()
+  meetingId!: string;
+}
+
+export class AgendaItemParams extends MeetingIdParam {
+  @ApiProperty({ example: '0197c1f0-3a2b-7c4d-8e5f-0123456789ab', format: 'uuid' })
+  @IsUUID()
+  threatId!: string;
+}
