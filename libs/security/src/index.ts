@@ -39,7 +39,7 @@ export { decide, type Marking, type ResourceDescriptor } from './policy/access-p
 export { enforce } from './policy/enforce.js';
 export { type Relation, type Permission, isPermission } from './policy/permissions.js';
 export { ROLES, type Role, isRole, type Principal } from './principal.js';
-export { ScopedReader } from './scoped-reads/scoped-reader.js';
+export { openInScope, ScopedReader } from './scoped-reads/scoped-reader.js';
 export { SecurityModule } from './security.module.js';
 export {
   type RecordDescriptor,

@@ -6,6 +6,7 @@ import {
   type AccessLogEntry,
   enforce,
   isErased,
+  openInScope,
   PersonalDataCipher,
   processingOf,
   RecordNotFoundError,
@@ -41,8 +42,18 @@ async function selectPeople(db: PoolClient, filter: PeopleFilter): Promise<Perso
   return rows;
 }
 
-async function openPeople(cipher: PersonalDataCipher, rows: PersonRow[]): Promise<PersonView[]> {
-  const names = await cipher.open(rows.map((row) => row.display_name));
+async function openPeople(
+  cipher: PersonalDataCipher,
+  db: PoolClient,
+  access: AccessContext,
+  rows: PersonRow[],
+): Promise<PersonView[]> {
+  const names = await openInScope(
+    cipher,
+    db,
+    access,
+    rows.map((row) => row.display_name),
+  );
   return rows.map((row, i) => {
     const name = names[i];
     const erased = row.erased_at !== null || isErased(name);
@@ -84,7 +95,7 @@ export class PeopleReader {
     await directoryAt(this.delivery, consistency);
     return this.reader.read(
       access,
-      async (db) => openPeople(this.cipher, await selectPeople(db, filter)),
+      async (db) => openPeople(this.cipher, db, access, await selectPeople(db, filter)),
       (people) => people.map((person) => disclosure(access, person)),
     );
   }

@@ -2,7 +2,7 @@ import type { SealedPersonalData } from '@soc/contracts';
 import { gcmDecrypt, gcmEncrypt } from './aes-gcm.js';
 import { PersonalDataIntegrityError } from './errors.js';
 import { assertSubjectId, isSubjectId } from './subject-id.js';
-import type { SubjectKeySource } from './subject-keys.js';
+import type { KeyQueryable, SubjectKeySource } from './subject-keys.js';
 
 /**
  * A personal value as stored inside an event payload (declared in the contracts): AES-256-GCM
@@ -77,11 +77,12 @@ export class PersonalDataCipher {
   /**
    * A copy of the payload with every sealed value replaced by its plaintext, or by
    * `ErasedPersonalData` when its subject was erased; all keys are fetched in one call. Fields
-   * typed as strings may therefore hold a marker: views must expect it (see `isErased`).
+   * typed as strings may therefore hold a marker: views must expect it (see `isErased`). `db`, when
+   * given, is the connection to read the keys on (see `ScopedReader`'s `open`).
    */
-  async open<T>(payload: T): Promise<T> {
+  async open<T>(payload: T, db?: KeyQueryable): Promise<T> {
     const subjects = subjectsIn(payload);
-    const keys = subjects.length > 0 ? await this.keys.keysForReading(subjects) : new Map();
+    const keys = subjects.length > 0 ? await this.keys.keysForReading(subjects, db) : new Map();
     return mapSealed(payload, (sealed) => reveal(sealed, keys.get(sealed.subject))) as T;
   }
 }

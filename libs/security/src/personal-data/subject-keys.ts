@@ -20,9 +20,19 @@ export interface SubjectDataKey {
 /** Where the cipher gets subject keys; `SubjectKeyStore` is the real one. */
 export interface SubjectKeySource {
   keyForWriting(subjectId: string): Promise<SubjectDataKey>;
-  /** One entry per known subject: its key, or 'erased'. Unknown subjects are absent. */
-  keysForReading(subjectIds: readonly string[]): Promise<Map<string, Buffer | 'erased'>>;
+  /**
+   * One entry per known subject: its key, or 'erased'. Unknown subjects are absent. `db` is a
+   * connection the caller already holds (a read's own transaction), so a read never waits for a
+   * second connection from the pool it is holding one of.
+   */
+  keysForReading(
+    subjectIds: readonly string[],
+    db?: KeyQueryable,
+  ): Promise<Map<string, Buffer | 'erased'>>;
 }
+
+/** Anything that runs a query: the pool, or a connection already held. */
+export type KeyQueryable = Pick<Pool, 'query'>;
 
 export interface ErasureRequest {
   readonly personId: string;
@@ -74,11 +84,14 @@ export class SubjectKeyStore implements SubjectKeySource {
     return { key: this.usable((await this.row(subjectId)) as KeyRow) };
   }
 
-  async keysForReading(subjectIds: readonly string[]): Promise<Map<string, Buffer | 'erased'>> {
+  async keysForReading(
+    subjectIds: readonly string[],
+    db: KeyQueryable = this.pool,
+  ): Promise<Map<string, Buffer | 'erased'>> {
     const unique = [...new Set(subjectIds.map(assertSubjectId))];
     const keys = new Map<string, Buffer | 'erased'>();
     if (unique.length === 0) return keys;
-    const { rows } = await this.pool.query<KeyRow>({
+    const { rows } = await db.query<KeyRow>({
       name: 'security-subject-keys-read',
       text: `SELECT subject_id, wrapped_key FROM security.subject_keys WHERE subject_id = ANY($1::text[])`,
       values: [unique],

@@ -5,6 +5,7 @@ import type {
   PersonalDataAccessLog,
 } from '../access-log/personal-data-access-log.js';
 import type { AccessContext } from '../http/security.decorators.js';
+import type { PersonalDataCipher } from '../personal-data/personal-data-cipher.js';
 
 /**
  * Runs read-model queries as the caller, in one transaction: the role `soc_reader` with the
@@ -48,4 +49,24 @@ export async function enterScope(db: PoolClient, access: AccessContext): Promise
             set_config('soc.person_id', $3, true)`,
     [access.principal.organisationId, access.principal.roles.join(','), access.principal.personId],
   );
+}
+
+/**
+ * Opens personal data read inside a scoped read, on that read's own connection: the keys are
+ * read under the application's role (the reader role may not see them), then the caller's scope
+ * is restored. Taking a second pool connection instead would deadlock once every connection of
+ * the pool is held by a read waiting for one.
+ */
+export async function openInScope<T>(
+  cipher: PersonalDataCipher,
+  db: PoolClient,
+  access: AccessContext,
+  payload: T,
+): Promise<T> {
+  await db.query('RESET ROLE');
+  try {
+    return await cipher.open(payload, db);
+  } finally {
+    await enterScope(db, access);
+  }
 }

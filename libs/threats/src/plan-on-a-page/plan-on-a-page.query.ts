@@ -4,9 +4,11 @@ import {
   type AccessContext,
   type AccessLogEntry,
   isErased,
+  openInScope,
   PersonalDataCipher,
   processingOf,
 } from '@soc/security';
+import type { PoolClient } from 'pg';
 import { jsonRows } from '../threats-projection/json-rows.js';
 import { readableThreat } from '../threats-projection/readable-threat.js';
 import type {
@@ -95,7 +97,7 @@ export class GetPlanOnAPageHandler implements IQueryHandler<GetPlanOnAPageQuery>
           reviewDate: threat.review_date,
           reviewOverdue: reviewOverdue(threat, today),
           lastReviewedOn: threat.last_reviewed_on,
-          people: await this.openPeople(people),
+          people: await this.openPeople(db, access, people),
           actions: actions.map((action) =>
             toAction(
               action,
@@ -112,8 +114,17 @@ export class GetPlanOnAPageHandler implements IQueryHandler<GetPlanOnAPageQuery>
     );
   }
 
-  private async openPeople(rows: PlanPersonRow[]): Promise<PlanPersonView[]> {
-    const names = await this.cipher.open(rows.map((row) => row.name));
+  private async openPeople(
+    db: PoolClient,
+    access: AccessContext,
+    rows: PlanPersonRow[],
+  ): Promise<PlanPersonView[]> {
+    const names = await openInScope(
+      this.cipher,
+      db,
+      access,
+      rows.map((row) => row.name),
+    );
     return rows.map((row, i) => {
       const name = names[i];
       const erased = isErased(name);
