@@ -15,12 +15,20 @@ import {
   type AppendMetadata,
   type EventToAppend,
 } from '@soc/event-store';
-import { stockTypes } from './server.js';
+import { RAW_GROUP_IN_FLIGHT, RawGroupCommit } from './store-raw-group.js';
+import { stockTypes, type BenchServer } from './server.js';
 
 export const EVENT_TYPE = 'directory.OrganisationRegistered';
 export const EMMETT_EVENT_TYPE = 'OrganisationRegistered';
 
-export function organisationData(): { organisationId: string; name: string; kind: 'police-force' } {
+/** A type, not an interface: Emmett's event data must be assignable to a record. */
+export type OrganisationData = {
+  organisationId: string;
+  name: string;
+  kind: 'police-force';
+};
+
+export function organisationData(): OrganisationData {
   const organisationId = randomUUID();
   return { organisationId, name: `Force ${organisationId.slice(0, 8)}`, kind: 'police-force' };
 }
@@ -32,29 +40,46 @@ export function benchMetadata(): AppendMetadata {
   };
 }
 
-export function ourEvents(count: number): EventToAppend[] {
-  return Array.from({ length: count }, () => ({ type: EVENT_TYPE, data: organisationData() }));
+export function ourEvents(data: readonly OrganisationData[]): EventToAppend[] {
+  return data.map((d) => ({ type: EVENT_TYPE, data: d }));
 }
 
 export function emmettEvents(
-  count: number,
-): { type: typeof EMMETT_EVENT_TYPE; data: ReturnType<typeof organisationData> }[] {
-  return Array.from({ length: count }, () => ({
-    type: EMMETT_EVENT_TYPE,
-    data: organisationData(),
-  }));
+  data: readonly OrganisationData[],
+): { type: typeof EMMETT_EVENT_TYPE; data: OrganisationData }[] {
+  return data.map((d) => ({ type: EMMETT_EVENT_TYPE, data: d }));
 }
 
 /** One appender per (contender, writers) cell: its own pool, sized for that many writers. */
 export interface Appender {
-  /** Appends `events` new events to one new stream. Returns false if something was late (a position wait timed out). */
-  append(events: number): Promise<boolean>;
+  /**
+   * Appends these events to one new stream. Resolves with the position the store answers with
+   * for the last event (raw: its seq; ours: its global position; Emmett: its global position),
+   * or null when it gives none (ours not awaiting, or a position wait that timed out).
+   */
+  append(data: readonly OrganisationData[]): Promise<string | null>;
   close(): Promise<void>;
 }
 
+export type StoreKind = 'raw' | 'ours' | 'emmett';
+
 export interface Contender {
   readonly label: string;
-  open(writers: number): Promise<Appender>;
+  /** Which template database a cell of this contender starts from. */
+  readonly kind: StoreKind;
+  /** Whether each append answers with a position; a null answer then counts as late. */
+  readonly answersWithPosition: boolean;
+  open(url: string, writers: number): Promise<Appender>;
+}
+
+/** An empty, ready database per kind of store, copied for each cell (CREATE DATABASE ... TEMPLATE). */
+export async function prepareTemplates(server: BenchServer): Promise<Record<StoreKind, string>> {
+  const raw = await server.createDatabase();
+  await prepareRaw(raw);
+  const ours = await server.createEventStoreDatabase();
+  const emmett = await server.createDatabase();
+  await prepareEmmett(emmett);
+  return { raw, ours, emmett };
 }
 
 // ---------------------------------------------------------------- raw
@@ -89,32 +114,30 @@ const RAW_COLUMNS = `event_id, stream_id, stream_type, stream_version, event_typ
   payload, previous_hash, hash`;
 const RAW_WIDTH = 15;
 
-function rawInsertSql(rows: number): string {
+/** A multi-row INSERT of `rows` rows, answering with each row's seq. */
+export function rawInsertSql(rows: number): string {
   const tuples = Array.from(
     { length: rows },
     (_, r) =>
       `(${Array.from({ length: RAW_WIDTH }, (_, c) => `$${r * RAW_WIDTH + c + 1}`).join(', ')})`,
   );
-  return `INSERT INTO raw_events (${RAW_COLUMNS}) VALUES ${tuples.join(', ')}`;
+  return `INSERT INTO raw_events (${RAW_COLUMNS}) VALUES ${tuples.join(', ')} RETURNING seq`;
 }
 
-/** Values for `count` rows of one stream, versions from `fromVersion + 1`; hashes are random, not computed. */
+/** Values for one stream's rows, versions from `fromVersion + 1`; hashes are random, not computed. */
 export function rawRowValues(
   streamId: string,
-  count: number,
+  data: readonly OrganisationData[],
   fromVersion = 0,
-): { values: unknown[]; eventIds: string[] } {
+): unknown[] {
   const now = new Date().toISOString();
   const correlationId = randomUUID();
   const values: unknown[] = [];
-  const eventIds: string[] = [];
   let previousHash: string | null = null;
-  for (let i = 0; i < count; i++) {
+  data.forEach((d, i) => {
     const hash = randomBytes(32).toString('hex');
-    const eventId = uuidv7();
-    eventIds.push(eventId);
     values.push(
-      eventId,
+      uuidv7(),
       streamId,
       'bench',
       fromVersion + i + 1,
@@ -126,25 +149,36 @@ export function rawRowValues(
       'bench',
       correlationId,
       null,
-      JSON.stringify(organisationData()),
+      JSON.stringify(d),
       previousHash,
       hash,
     );
     previousHash = hash;
-  }
-  return { values, eventIds };
+  });
+  return values;
 }
 
-/** Runs a single- or multi-row INSERT (named, so parsed once per connection); returns the event ids. */
+/** The largest seq of an INSERT's answer. */
+export function lastSeq(rows: readonly { seq: string }[]): string {
+  return rows
+    .map((row) => BigInt(row.seq))
+    .reduce((a, b) => (a > b ? a : b))
+    .toString();
+}
+
+/** One INSERT of one stream's rows (named, so parsed once per connection); resolves with the last seq. */
 export async function rawInsert(
   db: pg.Pool | pg.PoolClient,
   streamId: string,
-  count: number,
+  data: readonly OrganisationData[],
   fromVersion = 0,
-): Promise<string[]> {
-  const { values, eventIds } = rawRowValues(streamId, count, fromVersion);
-  await db.query({ name: `raw-insert-${count}`, text: rawInsertSql(count), values });
-  return eventIds;
+): Promise<string> {
+  const { rows } = await db.query<{ seq: string }>({
+    name: `raw-insert-${data.length}`,
+    text: rawInsertSql(data.length),
+    values: rawRowValues(streamId, data, fromVersion),
+  });
+  return lastSeq(rows);
 }
 
 export async function prepareRaw(url: string): Promise<void> {
@@ -157,21 +191,39 @@ export async function prepareRaw(url: string): Promise<void> {
   }
 }
 
-export function rawContender(url: string): Contender {
-  return {
-    label: 'raw INSERT',
-    async open(writers) {
-      const pool = new pg.Pool({ connectionString: url, max: writers, types: stockTypes });
-      return {
-        async append(events) {
-          await rawInsert(pool, `bench:${randomUUID()}`, events);
-          return true;
-        },
-        close: () => pool.end(),
-      };
-    },
-  };
-}
+/** One autocommit INSERT per append. */
+export const rawPlainContender: Contender = {
+  label: 'raw INSERT, one per append',
+  kind: 'raw',
+  answersWithPosition: true,
+  async open(url, writers) {
+    const pool = new pg.Pool({ connectionString: url, max: writers, types: stockTypes });
+    return {
+      append: (data) => rawInsert(pool, `bench:${randomUUID()}`, data),
+      close: () => pool.end(),
+    };
+  },
+};
+
+/** Concurrent appends grouped into one multi-row INSERT and one commit, as the store groups its own. */
+export const rawBatchedContender: Contender = {
+  label: 'raw INSERT, grouped (group commit)',
+  kind: 'raw',
+  answersWithPosition: true,
+  async open(url) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: RAW_GROUP_IN_FLIGHT,
+      types: stockTypes,
+    });
+    const group = new RawGroupCommit(pool, RAW_GROUP_IN_FLIGHT, rawInsertSql);
+    return {
+      append: async (data) =>
+        lastSeq(await group.append(rawRowValues(`bench:${randomUUID()}`, data), data.length)),
+      close: () => pool.end(),
+    };
+  },
+};
 
 // ---------------------------------------------------------------- ours
 
@@ -202,27 +254,36 @@ export function openOurStore(url: string, poolSize: number): OpenStore {
   };
 }
 
-export function ourContender(url: string, awaitGlobalPosition: boolean): Contender {
+function ourContender(awaitGlobalPosition: boolean): Contender {
   return {
-    label: awaitGlobalPosition ? 'ours (awaits position)' : 'ours (no wait)',
-    async open(writers) {
+    label: awaitGlobalPosition
+      ? 'ours, awaiting the global position'
+      : 'ours, not awaiting the position',
+    kind: 'ours',
+    answersWithPosition: awaitGlobalPosition,
+    async open(url, writers) {
       const open = openOurStore(url, ourPoolSize(writers));
       return {
-        async append(events) {
-          const result = await open.store.append(
+        async append(data) {
+          const { globalPosition } = await open.store.append(
             `bench:${randomUUID()}`,
             'no-stream',
-            ourEvents(events),
+            ourEvents(data),
             benchMetadata(),
             awaitGlobalPosition ? {} : { awaitGlobalPosition: false },
           );
-          return !awaitGlobalPosition || result.globalPosition !== null;
+          return globalPosition === null ? null : String(globalPosition);
         },
         close: () => open.close(),
       };
     },
   };
 }
+
+/** `EventStore.append` with its default options: it answers once the events have their global position. */
+export const ourAwaitingContender = ourContender(true);
+/** `awaitGlobalPosition: false`: answers once the events are committed, before they have a position. */
+export const ourNotAwaitingContender = ourContender(false);
 
 // ---------------------------------------------------------------- Emmett
 
@@ -261,23 +322,26 @@ export async function prepareEmmett(url: string): Promise<void> {
   }
 }
 
-export function emmettContender(url: string): Contender {
-  return {
-    label: 'Emmett 0.42',
-    async open(writers) {
-      const emmett = openEmmett(url, writers);
-      return {
-        async append(events) {
-          await emmett.store.appendToStream(`organisation-${randomUUID()}`, emmettEvents(events), {
-            expectedStreamVersion: 0n,
-          });
-          return true;
-        },
-        close: () => emmett.close(),
-      };
-    },
-  };
-}
+/** `appendToStream` through Emmett's public API; it answers with the last event's global position. */
+export const emmettContender: Contender = {
+  label: 'Emmett 0.42 appendToStream',
+  kind: 'emmett',
+  answersWithPosition: true,
+  async open(url, writers) {
+    const emmett = openEmmett(url, writers);
+    return {
+      async append(data) {
+        const { lastEventGlobalPosition } = await emmett.store.appendToStream(
+          `organisation-${randomUUID()}`,
+          emmettEvents(data),
+          { expectedStreamVersion: 0n },
+        );
+        return String(lastEventGlobalPosition);
+      },
+      close: () => emmett.close(),
+    };
+  },
+};
 
 /** Emmett's batch reader over a dumbo pool wrapping a pg.Pool. */
 export function emmettReader(pool: pg.Pool, url: string) {

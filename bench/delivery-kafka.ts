@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { allTopics, createKafka, ensureTopics } from '@soc/messaging';
 import type { Kafka } from 'kafkajs';
 
@@ -76,15 +77,28 @@ export interface BenchTopics {
   drop(): Promise<void>;
 }
 
+/**
+ * Creates topics, trying again when the broker was too slow to elect their leaders in time (a
+ * busy machine): topics that exist by then are left alone.
+ */
+export async function createTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureTopics(kafka, topics, { partitions: 6, replicationFactor: 1 });
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !(error as { retriable?: boolean }).retriable) throw error;
+      await sleep(1000 * attempt);
+    }
+  }
+}
+
 /** Creates this run's topics: every event topic and its dead-letter twin, 6 partitions each. */
 export async function createBenchTopics(brokers: string[]): Promise<BenchTopics> {
   const kafka = createKafka({ brokers, clientId: 'delivery-bench' });
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const topics = allTopics(prefix);
-  await ensureTopics(kafka, [...topics.events, ...topics.deadLetters], {
-    partitions: 6,
-    replicationFactor: 1,
-  });
+  await createTopics(kafka, [...topics.events, ...topics.deadLetters]);
   return {
     kafka,
     prefix,

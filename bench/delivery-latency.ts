@@ -1,12 +1,14 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import type { Kafka } from 'kafkajs';
 import { allEventContracts } from '@soc/contracts';
 import { directoryProjection } from '@soc/directory';
 import { EventStore, EventTypeRegistry, GlobalLogSealer } from '@soc/event-store';
 import {
   ensureProjection,
   EventStoreFeed,
+  HEADER,
   KafkaFeed,
   OutboxRelay,
   ProjectionApplier,
@@ -29,14 +31,23 @@ export interface LatencySettings {
   onProgress?: (fraction: number, detail: string) => void;
 }
 
-/** One measured append: milliseconds from its commit to each later stage. */
+/**
+ * One measured append: milliseconds from its commit to each later stage (NaN when a stage was
+ * not observed; the Kafka stages are null in process).
+ */
 export interface Sample {
   /** Commit (the INSERT's answer reached the appender) to the row first seen by the poller. */
   visible: number;
   /** Commit to the sealer having given the event its global position. */
   sealed: number;
-  /** Commit to the relay having recorded it as published (Kafka mode only). */
-  published: number | null;
+  /** Commit to the relay handing it to the producer (`sendBatch` called). */
+  sent: number | null;
+  /** Commit to Kafka acknowledging that batch (acks -1). */
+  acked: number | null;
+  /** Commit to the feed handing it to the projection (the consumer has it, or it was read from the log). */
+  received: number;
+  /** Commit to the projection's transaction (read model and checkpoint) having committed. */
+  applied: number;
 }
 
 export interface LatencyResult {
@@ -82,6 +93,67 @@ class Timeline {
   }
 }
 
+interface StageTimes {
+  sent?: number;
+  acked?: number;
+  received?: number;
+  applied?: number;
+}
+
+/**
+ * When each global position passed the stages after its seal, observed from outside the library:
+ * the relay's producer (`sendBatch` called and answered, by the `global-position` header) and the
+ * projection's `applyBatch` (called and returned). The first time of each stage is kept.
+ */
+class StageClock {
+  private readonly times = new Map<number, StageTimes>();
+
+  private mark(positions: Iterable<number>, stage: keyof StageTimes, at = performance.now()) {
+    for (const position of positions) {
+      const times = this.times.get(position) ?? {};
+      times[stage] ??= at;
+      this.times.set(position, times);
+    }
+  }
+
+  /** The stage times of a position, forgotten once taken. */
+  take(position: number): StageTimes | undefined {
+    const times = this.times.get(position);
+    this.times.delete(position);
+    return times;
+  }
+
+  watchApplier(applier: ProjectionApplier): void {
+    const apply = applier.applyBatch.bind(applier);
+    applier.applyBatch = async (source, partition, items) => {
+      const positions = items.flatMap((item) =>
+        item.event?.globalPosition ? [item.event.globalPosition] : [],
+      );
+      this.mark(positions, 'received');
+      await apply(source, partition, items);
+      this.mark(positions, 'applied');
+    };
+  }
+
+  watchProducers(kafka: Kafka): void {
+    const create = kafka.producer.bind(kafka);
+    kafka.producer = (config) => {
+      const producer = create(config);
+      const sendBatch = producer.sendBatch.bind(producer);
+      producer.sendBatch = async (batch) => {
+        const positions = (batch.topicMessages ?? []).flatMap(({ messages }) =>
+          messages.map((m) => Number(m.headers?.[HEADER.globalPosition]?.toString())),
+        );
+        this.mark(positions, 'sent');
+        const answer = await sendBatch(batch);
+        this.mark(positions, 'acked');
+        return answer;
+      };
+      return producer;
+    };
+  }
+}
+
 interface Pending {
   /** When the append's INSERT answered; null while it is in flight. */
   committedAt: number | null;
@@ -114,14 +186,16 @@ export async function measureLatency(
   const poller = new pg.Client({ connectionString: url, types: stockTypes });
   await poller.connect();
   const sealedAt = new Timeline();
-  const publishedAt = new Timeline();
+  const stages = new StageClock();
   const stopWatchingSeals = sealer.onSealed((position) => sealedAt.record(position));
   sealer.start();
   await ensureProjection(pool, directoryProjection);
   const applier = new ProjectionApplier(pool, directoryProjection, registry);
+  stages.watchApplier(applier);
   const stops: (() => Promise<void>)[] = [];
   let relay: OutboxRelay | null = null;
   if (topics) {
+    stages.watchProducers(topics.kafka);
     relay = new OutboxRelay(pool, store, topics.kafka, topics.events, {
       topicPrefix: topics.prefix,
     });
@@ -146,15 +220,20 @@ export async function measureLatency(
   const settle = (id: string, entry: Pending) => {
     if (entry.committedAt === null || entry.seenAt === null) return;
     pending.delete(id);
+    const position = entry.globalPosition;
+    const at = position === null ? null : stages.take(position);
     if (!entry.measured) return;
     const commit = entry.committedAt;
-    const sealed = entry.globalPosition === null ? null : sealedAt.reachedAt(entry.globalPosition);
-    const published =
-      relay && entry.globalPosition !== null ? publishedAt.reachedAt(entry.globalPosition) : null;
+    const since = (time: number | null | undefined) =>
+      time === null || time === undefined ? NaN : time - commit;
+    const sealed = position === null ? null : sealedAt.reachedAt(position);
     samples.push({
       visible: Math.max(0, entry.seenAt - commit),
       sealed: sealed === null ? NaN : Math.max(0, sealed - commit),
-      published: relay ? (published === null ? NaN : Math.max(0, published - commit)) : null,
+      sent: relay ? since(at?.sent) : null,
+      acked: relay ? since(at?.acked) : null,
+      received: since(at?.received),
+      applied: since(at?.applied),
     });
   };
 
@@ -196,12 +275,8 @@ export async function measureLatency(
   let polling = true;
   let polls = 0;
   let pollTime = 0;
-  const watchRelay = () => {
-    if (relay) publishedAt.record(relay.current.publishedPosition);
-  };
   const pollLoop = (async () => {
     while (polling) {
-      watchRelay();
       const ids = [...pending].filter(([, e]) => e.seenAt === null).map(([id]) => id);
       if (ids.length > 0) {
         const sentAt = performance.now();
@@ -213,7 +288,6 @@ export async function measureLatency(
         });
         polls++;
         pollTime += performance.now() - sentAt;
-        watchRelay();
         for (const row of rows) {
           const entry = pending.get(row.organisation_id);
           if (!entry || entry.seenAt !== null) continue;

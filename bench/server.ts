@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { runMigrations, startEmbeddedPostgres } from '@soc/platform';
 import type { MigrationInterface } from 'typeorm';
@@ -22,6 +23,8 @@ export const stockTypes: pg.CustomTypesConfig = {
     return pg.types.getTypeParser(oid, format as 'text');
   }) as typeof pg.types.getTypeParser,
 };
+
+const OBJECT_IN_USE = '55006';
 
 function databaseUrl(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
@@ -44,10 +47,19 @@ export interface BenchServer {
   /** Where the server is: "DATABASE_URL" or "embedded (port N)". */
   readonly description: string;
   readonly version: string;
-  /** A fresh, empty database; returns its URL. */
-  createDatabase(): Promise<string>;
+  /** A fresh database, empty or a copy of `template` (a database created here); returns its URL. */
+  createDatabase(template?: string): Promise<string>;
   /** A fresh database with the event-store migrations (and any `more` after them) applied. */
   createEventStoreDatabase(more?: readonly (new () => MigrationInterface)[]): Promise<string>;
+  /** Drops one database created here (its connections are closed first). */
+  dropDatabase(url: string): Promise<void>;
+  /** Asks for a checkpoint, so the next measurement does not inherit the last one's dirty pages; false if not permitted. */
+  checkpoint(): Promise<boolean>;
+  /**
+   * Client sessions on the server outside `database` (and this check's own): other people's
+   * work, whose open transactions hold back the snapshot horizon of every database here.
+   */
+  otherSessions(database: string): Promise<number>;
   /** Drops every database created here and stops the embedded server, if any. */
   close(): Promise<void>;
 }
@@ -88,16 +100,49 @@ export async function openServer(): Promise<BenchServer> {
   });
 
   const created: string[] = [];
-  const createDatabase = async () => {
+  const nameOf = (database: string) => new URL(database).pathname.slice(1);
+  const createDatabase = async (template?: string) => {
     const name = `bench_${randomBytes(6).toString('hex')}`;
-    await admin((client) => client.query(`CREATE DATABASE ${name}`));
+    const from = template ? ` TEMPLATE ${nameOf(template)}` : '';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin((client) => client.query(`CREATE DATABASE ${name}${from}`));
+        break;
+      } catch (error) {
+        // A template is refused while anything (autovacuum, a closing pool) is connected to it.
+        if ((error as { code?: string }).code !== OBJECT_IN_USE || attempt >= 20) throw error;
+        await sleep(100 * attempt);
+      }
+    }
     created.push(name);
     return databaseUrl(url, name);
+  };
+  const dropDatabase = async (database: string) => {
+    const name = nameOf(database);
+    await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    const index = created.indexOf(name);
+    if (index >= 0) created.splice(index, 1);
   };
   return {
     description,
     version,
     createDatabase,
+    dropDatabase,
+    checkpoint: () =>
+      admin((client) => client.query('CHECKPOINT')).then(
+        () => true,
+        () => false,
+      ),
+    otherSessions: (database) =>
+      admin(async (client) => {
+        const { rows } = await client.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+              AND datname IS DISTINCT FROM $1`,
+          [nameOf(database)],
+        );
+        return rows[0].n;
+      }),
     async createEventStoreDatabase(more = []) {
       const database = await createDatabase();
       // The same migrations, run the same way, as the application and the test harness.

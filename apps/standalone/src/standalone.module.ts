@@ -53,6 +53,9 @@ export class StandaloneModule {
                 topicPrefix: env.KAFKA_TOPIC_PREFIX,
                 partitions: env.KAFKA_TOPIC_PARTITIONS,
                 replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+                consumerConcurrency: env.KAFKA_CONSUMER_CONCURRENCY,
+                fetchMaxWaitMs: env.KAFKA_FETCH_MAX_WAIT_MS,
+                offsetCommitIntervalMs: env.KAFKA_OFFSET_COMMIT_INTERVAL_MS,
               }
             : undefined,
         }),

@@ -108,6 +108,9 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
     for (const projection of this.options.projections) {
       const feed = new KafkaFeed(kafka, this.applier(projection, deadLetterPublisher(producer)), {
         topicPrefix: settings.topicPrefix,
+        concurrency: settings.consumerConcurrency ?? 3,
+        maxWaitMs: settings.fetchMaxWaitMs,
+        commitIntervalMs: settings.offsetCommitIntervalMs,
         onError: this.failureLog(
           `consumer:${projection.name}`,
           `projection ${projection.name} consumer failed`,

@@ -14,6 +14,15 @@ export interface KafkaSettings {
   partitions?: number;
   /** Replicas of each topic; default min(3, brokers in the cluster). */
   replicationFactor?: number;
+  /**
+   * Partitions each projection's consumer applies at the same time, each holding a database
+   * connection meanwhile (default 3).
+   */
+  consumerConcurrency?: number;
+  /** Longest time the broker holds a consumer's fetch while no message is there (default 100 ms). */
+  fetchMaxWaitMs?: number;
+  /** How often consumers commit their applied offsets to Kafka (default 1000 ms). */
+  offsetCommitIntervalMs?: number;
   /** Where kafkajs logs go (default: nowhere). */
   log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: object) => void;
 }

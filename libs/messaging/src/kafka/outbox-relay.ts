@@ -1,5 +1,5 @@
 import { type EventStore, LeaderLease, type RecordedEvent, Wakeup } from '@soc/event-store';
-import type { ITopicMetadata, Kafka, Message, Producer } from 'kafkajs';
+import type { ITopicMetadata, Kafka, Message, Producer, ProducerConfig } from 'kafkajs';
 import type { Pool } from 'pg';
 import { relayFailuresTotal, relayLagEvents, relayPublishedTotal } from '../delivery.metrics.js';
 import { toMessage } from '../messages.js';
@@ -9,7 +9,9 @@ import { choosePartition, partitionCounts } from './kafka-connection.js';
 const RELAY_LOCK = 0x50c4e1a;
 
 export interface RelayOptions {
+  /** Events read from the log and published at once (default 500). */
   batchSize?: number;
+  /** How long to wait for new events when the sealer says nothing (default 100 ms). */
   idleMs?: number;
   /** Namespace of the topic names (default `soc`). */
   topicPrefix?: string;
@@ -36,6 +38,14 @@ export interface RelayStatus {
  * is down nothing is lost: appends go on, the relay backs off and catches up when it returns.
  */
 export class OutboxRelay {
+  /** How the relay's producer is configured (the bench's transport floor uses the same). */
+  static readonly producerConfig: ProducerConfig = {
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+  };
+
   private readonly lease: LeaderLease;
   private producer: Producer | null = null;
   private partitions = new Map<string, ITopicMetadata>();
@@ -43,6 +53,13 @@ export class OutboxRelay {
   private loop: Promise<void> | null = null;
   private readonly wakeup = new Wakeup();
   private stopListening: (() => void) | null = null;
+  /** Newest sealed position the sealer announced. */
+  private sealed = 0;
+  /**
+   * The published position as this instance last read or wrote it while leading; null when it
+   * must be read again (after a start, a failure, or leadership regained).
+   */
+  private published: number | null = null;
   private status: RelayStatus = {
     state: 'starting',
     publishedPosition: 0,
@@ -67,7 +84,14 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.stopListening = this.store.sealer.onSealed(() => this.wakeup.wake());
+    this.published = null;
+    this.sealed = 0;
+    // Woken only by news: the sealer also repeats the newest position when it sealed nothing.
+    this.stopListening = this.store.sealer.onSealed((position) => {
+      if (position <= this.sealed) return;
+      this.sealed = position;
+      this.wakeup.wake();
+    });
     this.loop = this.run();
   }
 
@@ -87,11 +111,13 @@ export class OutboxRelay {
     while (this.running) {
       let published = 0;
       try {
+        const leading = this.lease.held;
         if (!(await this.lease.tryAcquire())) {
           this.status.state = 'standby';
           await this.wakeup.sleep(500);
           continue;
         }
+        if (!leading) this.published = null;
         published = await this.publishOnce();
         if (failures > 0 || this.status.state !== 'publishing') {
           this.status = {
@@ -104,6 +130,7 @@ export class OutboxRelay {
         failures = 0;
       } catch (error) {
         failures++;
+        this.published = null;
         relayFailuresTotal.inc();
         await this.dropProducer();
         this.status = {
@@ -114,7 +141,9 @@ export class OutboxRelay {
         };
         this.options.onError?.(error);
       }
-      if (published === 0 && this.running) {
+      // A short batch took everything sealed when it was read; anything sealed since has woken
+      // the relay already (a wake while busy cuts the next sleep), so no empty read in between.
+      if (this.running && (failures > 0 || published < this.batchSize)) {
         const idle = this.options.idleMs ?? 100;
         const backoff = Math.min(this.options.maxBackoffMs ?? 30_000, 250 * 2 ** (failures - 1));
         await this.wakeup.sleep(failures > 0 ? backoff : idle);
@@ -124,12 +153,9 @@ export class OutboxRelay {
 
   /** Publishes the next batch of the log; returns how many events went out. */
   async publishOnce(): Promise<number> {
-    const { rows } = await this.pool.query<{ global_position: string }>(
-      'SELECT global_position FROM delivery.relay_position',
-    );
-    const after = Number(rows[0].global_position);
+    const after = this.published ?? (await this.readPublished());
     this.status.publishedPosition = after;
-    const events = await this.store.readAll({ after, limit: this.options.batchSize ?? 500 });
+    const events = await this.store.readAll({ after, limit: this.batchSize });
     await this.measureLag(after, events);
     if (events.length === 0) return 0;
     const producer = await this.connectedProducer();
@@ -145,10 +171,23 @@ export class OutboxRelay {
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
     const newest = events[events.length - 1].globalPosition!;
+    this.published = null; // unknown until recorded: another relay may have moved it
     await this.record(after, newest, outgoing);
+    this.published = newest;
     relayPublishedTotal.inc(events.length);
     this.status.publishedPosition = newest;
     return events.length;
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 500;
+  }
+
+  private async readPublished(): Promise<number> {
+    const { rows } = await this.pool.query<{ global_position: string }>(
+      'SELECT global_position FROM delivery.relay_position',
+    );
+    return Number(rows[0].global_position);
   }
 
   private routed(event: RecordedEvent): {
@@ -203,20 +242,20 @@ export class OutboxRelay {
     }
   }
 
+  /** The lag gauge, from the sealer's last announcement when it has made one (no query). */
   private async measureLag(after: number, batch: readonly RecordedEvent[]): Promise<void> {
-    const head = batch.length > 0 ? await this.store.headPosition() : after;
+    const newest = batch.at(-1)?.globalPosition ?? after;
+    const head =
+      batch.length === 0
+        ? after
+        : Math.max(newest, this.sealed > 0 ? this.sealed : await this.store.headPosition());
     relayLagEvents.set(Math.max(0, head - after));
   }
 
   private async connectedProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
     this.partitions = await partitionCounts(this.kafka, this.topics);
-    const producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
-    });
+    const producer = this.kafka.producer(OutboxRelay.producerConfig);
     await producer.connect();
     this.producer = producer;
     return producer;

@@ -109,6 +109,27 @@ export class Env {
   @Max(10)
   KAFKA_REPLICATION_FACTOR?: number;
 
+  /** Partitions each projection applies at once over Kafka, each holding a pool connection meanwhile. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  KAFKA_CONSUMER_CONCURRENCY = 3;
+
+  /** Longest a consumer's fetch waits at the broker while no message is there. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  KAFKA_FETCH_MAX_WAIT_MS = 100;
+
+  /** How often consumers commit applied offsets to Kafka (the database checkpoint is what counts). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  KAFKA_OFFSET_COMMIT_INTERVAL_MS = 1000;
+
   /** Requests one principal (or one address, unauthenticated) may make per minute. */
   @Type(() => Number)
   @IsInt()
