@@ -20,11 +20,11 @@ export class ChangeRolesHandler implements ICommandHandler<ChangeRoles> {
   constructor(private readonly records: RecordCommands) {}
 
   async execute({ access, personId, roles, expected }: ChangeRoles): Promise<CommandResult> {
-    const person = await this.records.authorise(access, people, personId, 'person:change-roles');
-    return this.records.decide(
+    return this.records.change(
       access,
       people,
-      person,
+      personId,
+      'person:change-roles',
       () => ({ kind: 'change-roles' as const, personId, roles }),
       { expected },
     );

@@ -37,12 +37,12 @@ export class ErasePersonHandler implements ICommandHandler<ErasePerson> {
   ) {}
 
   async execute({ access, personId, reason, expected }: ErasePerson): Promise<CommandResult> {
-    const person = await this.records.authorise(access, people, personId, 'person:erase');
     const subjectId = personSubject(personId);
-    const result = await this.records.decide(
+    const result = await this.records.change(
       access,
       people,
-      person,
+      personId,
+      'person:erase',
       () => ({ kind: 'erase' as const, personId, subjectId, reason }),
       { expected },
     );

@@ -52,15 +52,18 @@ export async function changeMeeting<TBody extends object>(
     onMeetingDay = false,
   }: { dateField?: keyof TBody & string; onMeetingDay?: boolean } = {},
 ): Promise<CommandResult> {
-  const meeting = await records.authorise(access, meetings, meetingId, permission);
   const given = dateField ? (body[dateField] as string | undefined) : undefined;
-  const on = given ?? (onMeetingDay ? meetingDay(meeting.state, records.today()) : undefined);
-  return records.decide(
+  return records.change(
     access,
     meetings,
-    meeting,
+    meetingId,
+    permission,
     (dates) => ({ ...change, meetingId, ...dates }) as MeetingCommand,
-    { expected, on, dateField },
+    (meeting) => ({
+      expected,
+      on: given ?? (onMeetingDay ? meetingDay(meeting, records.today()) : undefined),
+      dateField,
+    }),
   );
 }
 

@@ -113,6 +113,21 @@ export class RecordCommands {
     return toCommandResult(result);
   }
 
+  /** The whole command on an existing record: authorise under `permission`, then decide. */
+  async change<S, C, E extends DomainEvent, R extends S>(
+    access: AccessContext,
+    kind: RecordKind<S, C, E, R>,
+    id: string,
+    permission: Permission,
+    command: (dates: FactDates) => C,
+    /** Or a function of the record, for a default that depends on it (a meeting's own day). */
+    options: DecideOptions | ((record: R) => DecideOptions) = {},
+  ): Promise<CommandResult> {
+    const loaded = await this.authorise(access, kind, id, permission);
+    const chosen = typeof options === 'function' ? options(loaded.state) : options;
+    return this.decide(access, kind, loaded, command, chosen);
+  }
+
   /** Starts a new record: 409 when its stream already holds one. */
   async create<S, C, E extends DomainEvent, R extends S>(
     access: AccessContext,

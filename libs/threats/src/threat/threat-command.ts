@@ -41,12 +41,12 @@ export async function changeThreat<TBody extends object>(
   change: ThreatChange,
   dateField?: keyof TBody & string,
 ): Promise<CommandResult> {
-  const threat = await records.authorise(access, threats, threatId, permission);
   const on = dateField ? (body[dateField] as string | undefined) : undefined;
-  return records.decide(
+  return records.change(
     access,
     threats,
-    threat,
+    threatId,
+    permission,
     (dates) => ({ ...change, threatId, ...dates }) as ThreatCommand,
     { expected, on, dateField },
   );
