@@ -1,6 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type AccessContext, type ExpectedVersion, RecordCommands } from '@soc/security';
-import { v7 as uuidv7 } from 'uuid';
+import { RecordCommands } from '@soc/security';
 import { changeMeeting, MeetingCommandBase } from '../meeting/meeting-command.js';
 import type { CorrectMinutesBody, FinaliseMinutesBody } from './finalise-minutes.dto.js';
 
@@ -8,17 +7,7 @@ import type { CorrectMinutesBody, FinaliseMinutesBody } from './finalise-minutes
 export class FinaliseMinutes extends MeetingCommandBase<FinaliseMinutesBody> {}
 
 /** A correction recorded beside finalised minutes. */
-export class CorrectMinutes extends MeetingCommandBase<CorrectMinutesBody> {
-  constructor(
-    access: AccessContext,
-    meetingId: string,
-    body: CorrectMinutesBody,
-    expected: ExpectedVersion = {},
-    readonly correctionId: string = uuidv7(),
-  ) {
-    super(access, meetingId, body, expected);
-  }
-}
+export class CorrectMinutes extends MeetingCommandBase<CorrectMinutesBody> {}
 
 @CommandHandler(FinaliseMinutes)
 export class FinaliseMinutesHandler implements ICommandHandler<FinaliseMinutes> {
@@ -35,7 +24,7 @@ export class FinaliseMinutesHandler implements ICommandHandler<FinaliseMinutes> 
 export class CorrectMinutesHandler implements ICommandHandler<CorrectMinutes> {
   constructor(private readonly records: RecordCommands) {}
   execute(command: CorrectMinutes) {
-    const { correctionId, body } = command;
+    const { factId: correctionId, body } = command;
     const change = { kind: 'correct-minutes', correctionId, correction: body.correction } as const;
     return changeMeeting(this.records, command, 'meeting:chair', change, {
       dateField: 'correctedOn',

@@ -7,11 +7,12 @@ import {
   type Permission,
   type RecordCommands,
 } from '@soc/security';
+import { v7 as uuidv7 } from 'uuid';
 import type { MeetingCommand } from './meeting.decide.js';
 import type { HeldMeeting } from './meeting.js';
 import { meetings } from './meeting-record.js';
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A decision on an existing meeting, without what the shell adds: the meeting and the dates. */
 export type MeetingChange = DistributiveOmit<
@@ -19,13 +20,17 @@ export type MeetingChange = DistributiveOmit<
   'meetingId' | 'today' | 'on'
 >;
 
-/** A command on one meeting as a route hands it over: who asks, which meeting, what they sent. */
+/**
+ * A command on one meeting as a route hands it over: who asks, which meeting, what they sent, and
+ * the id of the fact it records when it records one (an item, a decision, an action, a correction).
+ */
 export abstract class MeetingCommandBase<TBody, TResult = CommandResult> extends Command<TResult> {
   constructor(
     readonly access: AccessContext,
     readonly meetingId: string,
     readonly body: TBody,
     readonly expected: ExpectedVersion = {},
+    readonly factId: string = uuidv7(),
   ) {
     super();
   }
@@ -50,12 +55,18 @@ export async function changeMeeting<TBody extends object>(
   {
     dateField,
     onMeetingDay = false,
-  }: { dateField?: keyof TBody & string; onMeetingDay?: boolean } = {},
+    kind = meetings,
+  }: {
+    dateField?: keyof TBody & string;
+    onMeetingDay?: boolean;
+    /** The meeting record as this command appends to it (agreeing an action keys its event). */
+    kind?: typeof meetings;
+  } = {},
 ): Promise<CommandResult> {
   const given = dateField ? (body[dateField] as string | undefined) : undefined;
   return records.change(
     access,
-    meetings,
+    kind,
     meetingId,
     permission,
     (dates) => ({ ...change, meetingId, ...dates }) as MeetingCommand,

@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsUUID } from 'class-validator';
 
 export class MeetingIdParam {
   @ApiProperty({ example: '0197d000-0000-7000-8000-000000000001', format: 'uuid' })
@@ -12,3 +13,16 @@ export class AgendaItemParams extends MeetingIdParam {
   @IsUUID()
   threatId!: string;
 }
+
+/** The agenda threat a fact of the meeting concerns, if any (null or absent: none). */
+export const OptionalAgendaThreat = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: String,
+      nullable: true,
+      format: 'uuid',
+      description: 'The agenda threat it concerns, if any',
+    }),
+    IsOptional(),
+    IsUUID(),
+  );

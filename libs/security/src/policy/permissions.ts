@@ -113,8 +113,13 @@ export const PERMISSIONS = {
   },
   'meeting:chair': {
     description:
-      'Run a meeting of one’s own organisation: invitations, agenda and its publication, attendance, intelligence, decisions, actions, minutes',
+      'Run a meeting of one’s own organisation: invitations, agenda and its publication, attendance, intelligence, decisions, actions and their due-date requests, minutes',
     grants: { 'meeting-chair': ['owner'] },
+  },
+  'partner-action:update': {
+    description:
+      'Post progress on an action a meeting agreed, complete or close it, or ask for a new due date: its lead organisation only',
+    grants: { 'partner-officer': ['owner'], lro: ['owner'], analyst: ['owner'] },
   },
   'meeting:read': {
     description: 'See a meeting one’s organisation chairs or is invited to',

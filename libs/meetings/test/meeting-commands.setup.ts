@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { isoDate } from '@soc/platform';
+import type { Role } from '@soc/security';
+import type { Response } from 'supertest';
+import {
+  type AuthenticatedAgent,
+  principal,
+  startTestApp,
+  type TestApp,
+} from '../../../test/support/test-app.js';
+
+const DAY = 86_400_000;
+export const day = (offset: number) => isoDate(new Date(Date.now() + offset * DAY));
+
+export interface StoredEvent {
+  type: string;
+  occurred: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Meetings over HTTP on real PostgreSQL: registers the `beforeAll` that starts the app and signs
+ * in the callers, and the `afterAll` that closes it. A chair of Cleveland Police runs meetings
+ * to which the council and a housing association are invited; Durham is invited to none.
+ */
+export function meetingsHarness() {
+  let app: TestApp | undefined;
+  const run = randomUUID().slice(0, 6);
+  const org = {
+    cleveland: `cleveland-police-${run}`,
+    council: `hartlepool-bc-${run}`,
+    housing: `thirteen-housing-${run}`,
+    durham: `durham-constabulary-${run}`,
+  };
+  const chairRef = { personId: `chair-${run}`, organisationId: org.cleveland };
+  const callers = {
+    chair: principal(org.cleveland, ['meeting-chair'], chairRef.personId),
+    lro: principal(org.cleveland, ['lro']),
+    councilOfficer: principal(org.council, ['partner-officer']),
+    councilChair: principal(org.council, ['meeting-chair']),
+    housingOfficer: principal(org.housing, ['partner-officer']),
+    outsider: principal(org.durham, ['partner-officer']),
+    otherChair: principal(org.durham, ['meeting-chair']),
+    auditor: principal(org.cleveland, ['auditor'] as Role[]),
+  };
+  const as = {} as Record<keyof typeof callers, AuthenticatedAgent>;
+  const t = (): TestApp => {
+    if (!app) throw new Error('The meetings test app is used before it has started');
+    return app;
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    for (const [name, caller] of Object.entries(callers)) {
+      as[name as keyof typeof callers] = await app.as(caller);
+    }
+  });
+  afterAll(() => app?.close());
+
+  const schedule = async (overrides: Record<string, unknown> = {}) => {
+    const { body } = await as.chair
+      .post('/meetings')
+      .send({
+        kind: 'marsoc',
+        title: 'Cleveland MARSOC, January',
+        chair: chairRef,
+        heldOn: day(7),
+        place: 'Middlesbrough, Ladgate Lane',
+        invitedOrganisationIds: [org.council, org.housing],
+        confidentialityStatement: 'Shared for the purposes of this meeting only',
+        ...overrides,
+      })
+      .expect(201);
+    return body.meetingId as string;
+  };
+
+  /** A meeting with a threat of Cleveland's on its agenda. */
+  const meetingWithThreat = async (overrides: Record<string, unknown> = {}) => {
+    const meetingId = await schedule(overrides);
+    const threatId = randomUUID();
+    await as.chair
+      .post(`/meetings/${meetingId}/agenda`)
+      .send({ threatId, ownerOrganisationId: org.cleveland })
+      .expect(200);
+    return { meetingId, threatId };
+  };
+
+  const actionBody = (threatId: string, overrides: Record<string, unknown> = {}) => ({
+    threatId,
+    category: 'protect',
+    description: 'Safeguarding visit to the two juveniles seen at Oxford Road',
+    leadOrganisationId: org.council,
+    supportingOrganisationIds: [org.housing],
+    pointOfContact: { personId: `council-officer-${run}`, organisationId: org.council },
+    dueDate: day(40),
+    ...overrides,
+  });
+
+  /** An action the council leads, agreed at a meeting of Cleveland's. */
+  const agreedAction = async (overrides: Record<string, unknown> = {}) => {
+    const { meetingId, threatId } = await meetingWithThreat(overrides);
+    const { body } = await as.chair
+      .post(`/meetings/${meetingId}/actions`)
+      .send(actionBody(threatId))
+      .expect(201);
+    return { meetingId, threatId, actionId: body.actionId as string };
+  };
+
+  const events = async (streamId: string) => {
+    const { rows } = await t().db.pool.query<StoredEvent>(
+      `SELECT event_type AS type, payload,
+              to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS occurred
+         FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`,
+      [streamId],
+    );
+    return rows;
+  };
+
+  /** Sends each refusal in turn and checks it is a problem document that appended nothing. */
+  const refused = async (...attempts: [() => Promise<Response>, number][]) => {
+    const before = await t().eventCount();
+    const answers: Response[] = [];
+    for (const [attempt, status] of attempts) {
+      const answer = await attempt();
+      expect({ status: answer.status, body: answer.body }).toMatchObject({ status });
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      answers.push(answer);
+    }
+    expect(await t().eventCount()).toBe(before);
+    return answers;
+  };
+
+  return {
+    t,
+    org,
+    as,
+    chairRef,
+    schedule,
+    meetingWithThreat,
+    actionBody,
+    agreedAction,
+    events,
+    refused,
+  };
+}
