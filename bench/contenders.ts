@@ -16,7 +16,7 @@ import {
   type EventToAppend,
 } from '@soc/event-store';
 import { RAW_GROUP_IN_FLIGHT, RawGroupCommit } from './store-raw-group.js';
-import { stockTypes, type BenchServer } from './server.js';
+import { benchPool, stockTypes, type BenchServer } from './server.js';
 
 export const EVENT_TYPE = 'directory.OrganisationRegistered';
 export const EMMETT_EVENT_TYPE = 'OrganisationRegistered';
@@ -197,7 +197,7 @@ export const rawPlainContender: Contender = {
   kind: 'raw',
   answersWithPosition: true,
   async open(url, writers) {
-    const pool = new pg.Pool({ connectionString: url, max: writers, types: stockTypes });
+    const pool = benchPool({ connectionString: url, max: writers, types: stockTypes });
     return {
       append: (data) => rawInsert(pool, `bench:${randomUUID()}`, data),
       close: () => pool.end(),
@@ -211,7 +211,7 @@ export const rawBatchedContender: Contender = {
   kind: 'raw',
   answersWithPosition: true,
   async open(url) {
-    const pool = new pg.Pool({
+    const pool = benchPool({
       connectionString: url,
       max: RAW_GROUP_IN_FLIGHT,
       types: stockTypes,
@@ -239,7 +239,7 @@ export interface OpenStore {
 }
 
 export function openOurStore(url: string, poolSize: number): OpenStore {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: stockTypes });
+  const pool = benchPool({ connectionString: url, max: poolSize, types: stockTypes });
   const sealer = new GlobalLogSealer(pool);
   const store = new EventStore(pool, new EventTypeRegistry(allEventContracts), sealer);
   sealer.start();
@@ -298,7 +298,7 @@ export interface OpenEmmett {
  * Schema migration is done once up front, so appends skip it.
  */
 export function openEmmett(url: string, poolSize: number, migrate = false): OpenEmmett {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = benchPool({ connectionString: url, max: poolSize });
   const store = getPostgreSQLEventStore(url, {
     connectionOptions: { pool },
     schema: { autoMigration: migrate ? 'CreateOrUpdate' : 'None' },

@@ -6,6 +6,7 @@ import { createKafka, KafkaFeed, OutboxRelay, topicsOf } from '@soc/messaging';
 import type { FeedItem, ProjectionApplier } from '@soc/messaging';
 import { EVENT_TYPE } from './contenders.js';
 import { createTopics } from './delivery-kafka.js';
+import { benchPool } from './server.js';
 
 /**
  * The transports' own floors: the same rate and duration as the commit-to-visible cells, with
@@ -119,7 +120,7 @@ class Pacer {
  */
 export async function notifyFloor(url: string, settings: FloorSettings): Promise<FloorResult> {
   const channel = `bench_floor_${randomBytes(4).toString('hex')}`;
-  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  const pool = benchPool({ connectionString: url, max: 20 });
   const listener = new pg.Client({ connectionString: url });
   await listener.connect();
   const pacer = new Pacer(settings);
@@ -143,7 +144,7 @@ export async function notifyFloor(url: string, settings: FloorSettings): Promise
  * (so this is also the resolution of "visible"). From the INSERT's answer to the poll that saw it.
  */
 export async function pollFloor(url: string, settings: FloorSettings): Promise<FloorResult> {
-  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  const pool = benchPool({ connectionString: url, max: 20 });
   const poller = new pg.Client({ connectionString: url });
   await poller.connect();
   await poller.query(

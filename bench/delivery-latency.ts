@@ -16,7 +16,7 @@ import {
 import { benchMetadata, EVENT_TYPE, organisationData } from './contenders.js';
 import { cpuSince, cpuSnapshot, type CpuUse } from './cpu.js';
 import type { BenchTopics } from './delivery-kafka.js';
-import { stockTypes } from './server.js';
+import { benchPool, stockTypes } from './server.js';
 
 export interface LatencySettings {
   /** Appends per second, one event each. */
@@ -180,7 +180,7 @@ export async function measureLatency(
 ): Promise<LatencyResult> {
   const registry = new EventTypeRegistry(allEventContracts);
   // The application's pool size (DATABASE_POOL_SIZE default).
-  const pool = new pg.Pool({ connectionString: url, max: 20, types: stockTypes });
+  const pool = benchPool({ connectionString: url, max: 20, types: stockTypes });
   const sealer = new GlobalLogSealer(pool);
   const store = new EventStore(pool, registry, sealer);
   const poller = new pg.Client({ connectionString: url, types: stockTypes });

@@ -164,3 +164,13 @@ export async function openServer(): Promise<BenchServer> {
     },
   };
 }
+
+/**
+ * A pool whose idle connections may be cut without ending the bench: dropping a cell's database
+ * (WITH FORCE) terminates whatever a store left connected, and pg emits that on the pool.
+ */
+export function benchPool(options: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(options);
+  pool.on('error', () => undefined);
+  return pool;
+}

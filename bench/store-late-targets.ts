@@ -21,7 +21,7 @@ import {
   type SlowConnection,
   type Target,
 } from './store-late-follow.js';
-import { stockTypes } from './server.js';
+import { benchPool, stockTypes } from './server.js';
 
 const streamName = (prefix: string, index: number) =>
   `${prefix}-w${index}-${randomBytes(4).toString('hex')}`;
@@ -52,7 +52,7 @@ async function slowly<T>(
  * (the snapshot's xmin), which every append that starts meanwhile commits behind.
  */
 async function sideTableSlowConnections(url: string) {
-  const pool = new pg.Pool({ connectionString: url, max: 8 });
+  const pool = benchPool({ connectionString: url, max: 8 });
   await pool.query('CREATE TABLE IF NOT EXISTS bench_slow (id bigserial PRIMARY KEY)');
   return {
     async connection(): Promise<SlowConnection> {
@@ -81,9 +81,9 @@ async function sideTableSlowConnections(url: string) {
  * so their seq is taken long before they commit.
  */
 export function rawTarget(url: string): Target {
-  const writers = new pg.Pool({ connectionString: url, max: LATE_WRITERS, types: stockTypes });
-  const slow = new pg.Pool({ connectionString: url, max: 8, types: stockTypes });
-  const reader = new pg.Pool({ connectionString: url, max: 1, types: stockTypes });
+  const writers = benchPool({ connectionString: url, max: LATE_WRITERS, types: stockTypes });
+  const slow = benchPool({ connectionString: url, max: 8, types: stockTypes });
+  const reader = benchPool({ connectionString: url, max: 1, types: stockTypes });
   let after = '0';
   return {
     writer(index) {
@@ -240,7 +240,7 @@ function emmettConsumerFollower(
 export async function emmettTarget(url: string, withConsumers: boolean): Promise<Target> {
   const emmett = openEmmett(url, LATE_WRITERS);
   const slow = await sideTableSlowConnections(url);
-  const reader = new pg.Pool({ connectionString: url, max: 1 });
+  const reader = benchPool({ connectionString: url, max: 1 });
   const read = emmettReader(reader, url);
   let after = 0n;
   const followers: Follower[] = [

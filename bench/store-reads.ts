@@ -9,7 +9,7 @@ import {
   type StoreKind,
 } from './contenders.js';
 import { phaseBar, type Progress } from './progress.js';
-import { stockTypes, type BenchServer } from './server.js';
+import { benchPool, stockTypes, type BenchServer } from './server.js';
 import { config, seededRandom, shuffled } from './store-config.js';
 import { formatTable, median, medianRate, rate } from './table.js';
 
@@ -65,7 +65,7 @@ async function vacuumAnalyze(url: string): Promise<void> {
 }
 
 function rawReader(url: string): Reader {
-  const pool = new pg.Pool({ connectionString: url, max: 1, types: stockTypes });
+  const pool = benchPool({ connectionString: url, max: 1, types: stockTypes });
   return {
     label: `raw: WHERE seq > $1 ORDER BY seq LIMIT ${config.readPage}`,
     note: '',
@@ -114,7 +114,7 @@ async function ourReader(url: string, size: number): Promise<Reader> {
 }
 
 function emmettLogReader(url: string): Reader {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const pool = benchPool({ connectionString: url, max: 1 });
   const readBatch = emmettReader(pool, url);
   return {
     label: `Emmett: readMessagesBatch({ after, batchSize: ${config.readPage} })`,

@@ -2,12 +2,7 @@ import { Wakeup } from './wakeup.js';
 import type { Pool, PoolClient } from 'pg';
 import { LeaderLease } from './leader-lease.js';
 import { horizonLagSeconds, sealedPosition, unsealedEvents } from './event-store.metrics.js';
-import {
-  linksAfter,
-  readSealerHead,
-  type SealCandidate,
-  type SealerHead,
-} from './global-log-links.js';
+import { readSealerHead } from './global-log-links.js';
 import { SealWaiters } from './seal-waiters.js';
 import { resealAfterRestore } from './sealer-restore.js';
 
@@ -53,8 +48,8 @@ export class GlobalLogSealer {
   private running = false;
   private loop: Promise<void> | null = null;
   private readonly wakeup = new Wakeup();
-  /** The head as this instance last wrote or read it; null when it must be read again. */
-  private head: SealerHead | null = null;
+  /** The newest position this instance sealed. */
+  private newest = 0;
   private nextLeaseAttempt = 0;
   private readonly waiters = new SealWaiters();
   private readonly positionListeners = new Set<(position: number) => void>();
@@ -86,7 +81,6 @@ export class GlobalLogSealer {
     this.wake();
     await this.loop;
     this.loop = null;
-    this.head = null;
     await this.lease.release();
   }
 
@@ -118,22 +112,17 @@ export class GlobalLogSealer {
   async sealOnce(): Promise<number> {
     if (!this.lease.held) {
       if (Date.now() < this.nextLeaseAttempt) return 0;
-      this.head = null;
       if (!(await this.lease.tryAcquire())) {
         this.nextLeaseAttempt = Date.now() + LEASE_RETRY_MS;
         return 0;
       }
+      // Appends of this instance waiting now may have been sealed by the previous leader.
+      this.waiters.lookUpSoon();
     }
     const client = this.lease.connection!;
     try {
-      const head = this.head ?? (await readSealerHead(client));
-      if (head.restored) return await this.resealAfterRestore(client, head);
-      const sealed = await this.sealBatch(client, head);
-      // An empty batch may mean transaction ids went backwards under a cached head: look again.
-      if (sealed === 0) this.head = null;
-      return sealed;
+      return await this.sealBatch(client);
     } catch (error) {
-      this.head = null;
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) this.lease.lose(error);
       throw error;
     }
@@ -176,73 +165,39 @@ export class GlobalLogSealer {
   }
 
   /**
-   * The next finished rows past the head. Rows a restore brought back may sit past the head
-   * though already sealed: the candidates (taken by the head index, LIMIT first) are probed
-   * against the log one by one, so no row is ever sealed twice.
+   * One round in one statement (event_store.seal_next, see its migration): the next finished rows
+   * past the head get their links, and the head moves, unless another instance moved it first.
    */
-  private async sealBatch(client: PoolClient, head: SealerHead): Promise<number> {
-    // Order by the qualified xid8 column: a bare name would sort by the text output column.
-    const { rows } = await client.query<SealCandidate & { sealed: boolean }>({
-      name: 'event-store-sealer-next',
-      text: `
-        WITH candidate AS MATERIALIZED (
-          SELECT e.seq, e.transaction_id, e.hash FROM event_store.events e
-           WHERE (e.transaction_id, e.seq) > ($1::xid8, $2::bigint)
-             AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-           ORDER BY e.transaction_id, e.seq
-           LIMIT $3)
-        SELECT c.seq, c.transaction_id::text AS transaction_id, c.hash,
-               EXISTS (SELECT 1 FROM event_store.global_log g WHERE g.seq = c.seq) AS sealed
-          FROM candidate c ORDER BY c.transaction_id, c.seq`,
-      values: [head.transactionId, head.seq, this.batchSize],
+  private async sealBatch(client: PoolClient): Promise<number> {
+    const { rows } = await client.query<{
+      restored: boolean;
+      consumed: number;
+      first_position: string;
+      seqs: string[];
+    }>({
+      name: 'event-store-seal-next',
+      text: 'SELECT restored, consumed, first_position, seqs FROM event_store.seal_next($1)',
+      values: [this.batchSize],
     });
-    if (rows.length === 0) return 0;
-    const fresh = rows.filter((row) => !row.sealed);
-    const last = rows[rows.length - 1];
-    const links = linksAfter(head, fresh);
-    // One statement, so one transaction: the head moves and the links land only if the head is
-    // still where it was read; otherwise another instance sealed meanwhile and nothing is written.
-    const { rows: moved } = await client.query<{ moved: boolean }>({
-      name: 'event-store-sealer-write',
-      text: `
-        WITH moved AS (
-          UPDATE event_store.sealer_head SET transaction_id = $3::xid8, seq = $4::bigint
-           WHERE transaction_id = $1::xid8 AND seq = $2::bigint
-          RETURNING 1),
-        linked AS (
-          INSERT INTO event_store.global_log (global_position, seq, sealed_at, previous_hash, hash)
-          SELECT position, seq, $5::timestamptz, previous_hash, hash
-            FROM unnest($6::bigint[], $7::bigint[], $8::text[], $9::text[])
-              AS t(position, seq, previous_hash, hash)
-           WHERE EXISTS (SELECT 1 FROM moved))
-        SELECT EXISTS (SELECT 1 FROM moved) AS moved`,
-      values: [
-        head.transactionId,
-        head.seq,
-        last.transaction_id,
-        last.seq,
-        links.sealedAt,
-        links.positions,
-        links.seqs,
-        links.previousHashes,
-        links.hashes,
-      ],
-    });
-    if (!moved[0].moved) {
-      this.head = null;
-      return 0;
-    }
-    this.head = { ...links.head, transactionId: last.transaction_id, seq: last.seq };
-    this.remember(links.seqs, links.positions);
-    return rows.length;
+    const round = rows[0];
+    if (round.restored) return this.resealAfterRestore(client);
+    if (round.consumed <= 0) return 0;
+    const first = Number(round.first_position);
+    this.newest = first + round.seqs.length - 1;
+    this.remember(
+      round.seqs,
+      round.seqs.map((_, i) => first + i),
+    );
+    return round.consumed;
   }
 
   /** Seals what a logical restore left unsealed and restarts the head (see resealAfterRestore). */
-  private async resealAfterRestore(client: PoolClient, head: SealerHead): Promise<number> {
-    const sealed = await resealAfterRestore(client, head, this.batchSize, (links) =>
-      this.remember(links.seqs, links.positions),
-    );
-    this.head = null;
+  private async resealAfterRestore(client: PoolClient): Promise<number> {
+    const head = await readSealerHead(client);
+    const sealed = await resealAfterRestore(client, head, this.batchSize, (links) => {
+      this.newest = links.head.globalPosition;
+      this.remember(links.seqs, links.positions);
+    });
     this.onReset(sealed);
     return sealed;
   }
@@ -259,11 +214,14 @@ export class GlobalLogSealer {
    */
   private async tellOthers(sealed: number): Promise<void> {
     if (this.positionListeners.size > 0) {
+      // While this instance leads nobody else seals: what it sealed last is the newest.
       const newest =
-        sealed > 0 && this.head ? this.head.globalPosition : await this.newestPosition();
+        sealed > 0 || (this.lease.held && this.newest > 0)
+          ? this.newest
+          : await this.newestPosition();
       if (newest > 0) for (const listener of this.positionListeners) listener(newest);
     }
-    if (this.waiters.lookupDue) await this.waiters.lookUp(this.pool);
+    if (this.waiters.lookupDue(this.lease.held)) await this.waiters.lookUp(this.pool);
   }
 
   private async newestPosition(): Promise<number> {
