@@ -53,6 +53,12 @@ interface CaseContext {
   freshShare(): Promise<string>;
   /** A meeting chaired by the target organisation, scheduled (or also finalised) by its chair. */
   freshMeeting(finalised?: boolean): Promise<string>;
+  /** Such a meeting with a threat on its agenda. */
+  freshAgenda(): Promise<{ meetingId: string; threatId: string }>;
+  /** An action led by the target organisation, agreed at such a meeting. */
+  freshPartnerAction(): Promise<string>;
+  /** A new due date its lead asked for on such an action. */
+  freshDueDateRequest(): Promise<{ actionId: string; requestId: string }>;
 }
 
 interface PreparedRequest {
@@ -276,6 +282,87 @@ const CASES: Record<string, Case> = {
       },
     }),
   },
+  'POST /meetings/:meetingId/agenda': {
+    prepare: async (ctx) => ({
+      path: `/meetings/${await ctx.freshMeeting()}/agenda`,
+      body: { threatId: randomUUID(), ownerOrganisationId: ctx.organisationId },
+    }),
+  },
+  'DELETE /meetings/:meetingId/agenda/:threatId': {
+    prepare: async (ctx) => {
+      const { meetingId, threatId } = await ctx.freshAgenda();
+      return { path: `/meetings/${meetingId}/agenda/${threatId}` };
+    },
+  },
+  'POST /meetings/:meetingId/agenda/publication': {
+    prepare: async (ctx) => ({
+      path: `/meetings/${(await ctx.freshAgenda()).meetingId}/agenda/publication`,
+      body: {},
+    }),
+  },
+  'POST /meetings/:meetingId/intelligence': {
+    prepare: async (ctx) => {
+      const { meetingId, threatId } = await ctx.freshAgenda();
+      return {
+        path: `/meetings/${meetingId}/intelligence`,
+        body: {
+          summary: 'authorisation matrix',
+          threatId,
+          grading: { source: 2, intelligence: 'B', handling: 'P' },
+          mayGoTo: [],
+          sharedBy: { personId: ctx.personId, organisationId: ctx.organisationId },
+        },
+      };
+    },
+  },
+  'POST /meetings/:meetingId/decisions': {
+    prepare: async (ctx) => ({
+      path: `/meetings/${await ctx.freshMeeting()}/decisions`,
+      body: { text: 'authorisation matrix' },
+    }),
+  },
+  'POST /meetings/:meetingId/actions': {
+    prepare: async (ctx) => {
+      const { meetingId, threatId } = await ctx.freshAgenda();
+      return {
+        path: `/meetings/${meetingId}/actions`,
+        body: partnerActionBody(threatId, ctx.organisationId, ctx.personId),
+      };
+    },
+  },
+  'POST /actions/:actionId/progress': {
+    prepare: async (ctx) => ({
+      path: `/actions/${await ctx.freshPartnerAction()}/progress`,
+      body: { note: 'matrix' },
+    }),
+  },
+  'POST /actions/:actionId/completion': {
+    prepare: async (ctx) => ({
+      path: `/actions/${await ctx.freshPartnerAction()}/completion`,
+      body: { outcome: 'matrix' },
+    }),
+  },
+  'POST /actions/:actionId/closure': {
+    prepare: async (ctx) => ({
+      path: `/actions/${await ctx.freshPartnerAction()}/closure`,
+      body: { reason: 'circumstances-changed', explanation: 'authorisation matrix' },
+    }),
+  },
+  'POST /actions/:actionId/due-date-requests': {
+    prepare: async (ctx) => ({
+      path: `/actions/${await ctx.freshPartnerAction()}/due-date-requests`,
+      body: { dueDate: daysFromNow(60), reason: 'authorisation matrix' },
+    }),
+  },
+  'POST /actions/:actionId/due-date-requests/:requestId/decision': {
+    prepare: async (ctx) => {
+      const { actionId, requestId } = await ctx.freshDueDateRequest();
+      return {
+        path: `/actions/${actionId}/due-date-requests/${requestId}/decision`,
+        body: { decision: 'granted' },
+      };
+    },
+  },
   'POST /meetings/:meetingId/minutes/finalisation': {
     prepare: async (ctx) => ({
       path: `/meetings/${await ctx.freshMeeting()}/minutes/finalisation`,
@@ -331,6 +418,15 @@ const meetingBody = (organisationId: string, personId: string) => ({
   place: 'Middlesbrough',
   invitedOrganisationIds: [],
   confidentialityStatement: 'Shared for the purposes of this meeting only',
+});
+const partnerActionBody = (threatId: string, organisationId: string, personId: string) => ({
+  threatId,
+  category: 'protect',
+  description: 'matrix',
+  leadOrganisationId: organisationId,
+  supportingOrganisationIds: [],
+  pointOfContact: { personId, organisationId },
+  dueDate: daysFromNow(30),
 });
 const actionBody = (organisationId: string, personId: string) => ({
   category: 'pursue',
@@ -445,10 +541,61 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
     return threatId;
   };
 
+  /** Runs a command as the target organisation's chair, or as one of its partner officers. */
+  const asMember = async (
+    role: 'meeting-chair' | 'partner-officer',
+    organisationId: string,
+    path: string,
+    body: object = {},
+  ) => {
+    const agent = await t.as(principal(organisationId, [role], memberOf(organisationId)));
+    const { body: answer, status, text } = await agent.post(path).send(body);
+    if (status >= 300) throw new Error(`set-up ${path} answered ${status} ${text}`);
+    return answer as Record<string, string>;
+  };
+
   const contextFor = (organisationId: string): CaseContext => {
     const threatId = threats.get(organisationId)!;
     const on = (path: string, body?: object) =>
       asAnalyst(organisationId, `/threats/${threatId}${path}`, body);
+    const freshMeeting = async (finalised = false) => {
+      const { meetingId } = await asMember(
+        'meeting-chair',
+        organisationId,
+        '/meetings',
+        meetingBody(organisationId, memberOf(organisationId)),
+      );
+      if (finalised) {
+        await asMember(
+          'meeting-chair',
+          organisationId,
+          `/meetings/${meetingId}/minutes/finalisation`,
+          {
+            summary: 'matrix',
+          },
+        );
+      }
+      return meetingId;
+    };
+    const freshAgenda = async () => {
+      const meetingId = await freshMeeting();
+      const agendaThreat = randomUUID();
+      await asMember('meeting-chair', organisationId, `/meetings/${meetingId}/agenda`, {
+        threatId: agendaThreat,
+        ownerOrganisationId: organisationId,
+      });
+      return { meetingId, threatId: agendaThreat };
+    };
+    const freshPartnerAction = async () => {
+      const agenda = await freshAgenda();
+      const { actionId } = await asMember(
+        'meeting-chair',
+        organisationId,
+        `/meetings/${agenda.meetingId}/actions`,
+        partnerActionBody(agenda.threatId, organisationId, memberOf(organisationId)),
+      );
+      return actionId;
+    };
     return {
       organisationId,
       callerOrganisationId: home,
@@ -478,21 +625,18 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
         await on('/plan/shares', { organisationIds: [partner] });
         return partner;
       },
-      freshMeeting: async (finalised = false) => {
-        const chair = await t.as(
-          principal(organisationId, ['meeting-chair'], memberOf(organisationId)),
+      freshMeeting,
+      freshAgenda,
+      freshPartnerAction,
+      freshDueDateRequest: async () => {
+        const actionId = await freshPartnerAction();
+        const { requestId } = await asMember(
+          'partner-officer',
+          organisationId,
+          `/actions/${actionId}/due-date-requests`,
+          { dueDate: daysFromNow(60), reason: 'authorisation matrix' },
         );
-        const { body } = await chair
-          .post('/meetings')
-          .send(meetingBody(organisationId, memberOf(organisationId)))
-          .expect(201);
-        if (finalised) {
-          await chair
-            .post(`/meetings/${body.meetingId}/minutes/finalisation`)
-            .send({ summary: 'matrix' })
-            .expect(200);
-        }
-        return body.meetingId as string;
+        return { actionId, requestId };
       },
     };
   };

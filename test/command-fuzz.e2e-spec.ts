@@ -331,7 +331,7 @@ describe('command endpoints refuse malformed bodies (property-based, real Postgr
   describe('hostile bodies on every command route: depth, width, length, encodings', () => {
     const fuzzer = principal(
       organisationId,
-      ['admin', 'analyst', 'lro', 'rocta-moderator', 'meeting-chair'],
+      ['admin', 'analyst', 'lro', 'rocta-moderator', 'meeting-chair', 'partner-officer'],
       `fuzzer-${organisationId}`,
     );
     const seed = Date.now() ^ (Math.random() * 0x7fffffff);
@@ -403,6 +403,28 @@ describe('command endpoints refuse malformed bodies (property-based, real Postgr
         })
         .expect(201);
       ids.meetingId = meeting.body.meetingId;
+      const agendaThreat = `/meetings/${ids.meetingId}/agenda`;
+      await as
+        .post(agendaThreat)
+        .send({ threatId: ids.threatId, ownerOrganisationId: organisationId })
+        .expect(200);
+      const agreed = await as
+        .post(`/meetings/${ids.meetingId}/actions`)
+        .send({
+          threatId: ids.threatId,
+          category: 'protect',
+          description: 'Safeguarding visit every hostile body is aimed at',
+          leadOrganisationId: organisationId,
+          supportingOrganisationIds: [],
+          pointOfContact: lro,
+          dueDate: '2099-01-01',
+        })
+        .expect(201);
+      const requested = await as
+        .post(`/actions/${agreed.body.actionId}/due-date-requests`)
+        .send({ dueDate: '2099-02-01', reason: 'A request every hostile decision is aimed at' })
+        .expect(201);
+      ids.requestId = requested.body.requestId;
 
       const openApi = (await t.http().get('/docs/openapi.json').expect(200)).body as OpenApi;
       commandRoutes = commandRoutesOf(openApi);
