@@ -29,6 +29,18 @@ export class EventReads {
     return rows;
   }
 
+  /** The row of one event by its id (unique across the store), sealed or not. */
+  async eventRow(eventId: string): Promise<EventRow | null> {
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'event-store-read-event',
+      text: `SELECT ${STORED_EVENT_COLUMNS}, g.global_position FROM event_store.events e
+               LEFT JOIN event_store.global_log g ON g.seq = e.seq
+              WHERE e.event_id = $1::uuid`,
+      values: [eventId],
+    });
+    return rows[0] ?? null;
+  }
+
   /** A batch of the global log after a position (exclusive), in order; optionally up to a position. */
   async readAll(
     options: { after?: number; limit?: number; upTo?: number } = {},

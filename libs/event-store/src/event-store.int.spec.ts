@@ -104,6 +104,27 @@ describe('EventStore (real PostgreSQL)', () => {
     expect(Date.parse(first.recordedAt)).not.toBeNaN();
   });
 
+  it('reads one event by its id, with its stream and position, and nothing for an unknown or malformed id', async () => {
+    const streamId = `organisation:${randomUUID()}`;
+    const eventId = uuidv7();
+    const appended = await store.append(
+      streamId,
+      'no-stream',
+      [{ ...organisationRegistered(streamId.slice('organisation:'.length)), eventId }],
+      { actor, correlationId: randomUUID() },
+    );
+    const found = await store.readEvent(eventId.toUpperCase());
+    expect(found).toMatchObject({
+      eventId,
+      streamId,
+      streamVersion: 1,
+      type: OrganisationRegistered.type,
+      globalPosition: appended.globalPosition,
+    });
+    expect(await store.readEvent(uuidv7())).toBeNull();
+    expect(await store.readEvent('not-a-uuid')).toBeNull();
+  });
+
   it('refuses a wrong expected version with a conflict carrying the current version, writing nothing', async () => {
     const stream = `organisation:${randomUUID()}`;
     await store.append(stream, 'no-stream', [organisationRegistered('a')], appendMetadata(actor));

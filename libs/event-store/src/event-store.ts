@@ -1,6 +1,6 @@
 import type { DomainEvent } from '@soc/contracts';
 import type { Pool } from 'pg';
-import { v7 as uuidv7 } from 'uuid';
+import { validate as isUuid, v7 as uuidv7 } from 'uuid';
 import { type Decider, fold } from './decider.js';
 import { EventIdReusedError, InvalidAppendError, VersionConflictError } from './errors.js';
 import { EventTypeRegistry } from './event-type-registry.js';
@@ -179,6 +179,16 @@ export class EventStore {
     const last = rows[rows.length - 1];
     if (last) this.remember(streamId, last.stream_version, last.hash);
     return rows.map((row) => this.reads.toRecorded(row));
+  }
+
+  /**
+   * One event by its id, or null: how a record whose id is an event's id (an action agreed in a
+   * meeting, say) finds the stream that holds it. Includes not-yet-sealed events.
+   */
+  async readEvent(eventId: string): Promise<RecordedEvent | null> {
+    if (!isUuid(eventId)) return null;
+    const row = await this.reads.eventRow(eventId.toLowerCase());
+    return row ? this.reads.toRecorded(row) : null;
   }
 
   /** A batch of the global log after a position (exclusive), in order; optionally up to a position. */
