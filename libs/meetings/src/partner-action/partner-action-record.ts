@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { PartnerActionAgreed } from '@soc/contracts';
-import { EVENT_STORE_POOL } from '@soc/event-store';
+import { Injectable } from '@nestjs/common';
+import { PartnerActionAgreed, type PartnerActionAgreedV1 } from '@soc/contracts';
+import { EventStore } from '@soc/event-store';
 import type { RecordKind } from '@soc/security';
-import type { Pool } from 'pg';
 import type { AgreedAction, HeldMeeting } from '../meeting/meeting.js';
 import { meetings } from '../meeting/meeting-record.js';
 import {
@@ -37,15 +36,12 @@ export const agreeingMeetings: typeof meetings = {
 /** Which meeting agreed an action, or null: the meeting's id in the event keyed by the action. */
 @Injectable()
 export class AgreedActions {
-  constructor(@Inject(EVENT_STORE_POOL) private readonly pool: Pool) {}
+  constructor(private readonly store: EventStore) {}
 
   async meetingOf(actionId: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ meetingId: string }>(
-      `SELECT payload->>'meetingId' AS "meetingId" FROM event_store.events
-        WHERE event_id = $1::uuid AND event_type = $2`,
-      [actionId, PartnerActionAgreed.type],
-    );
-    return rows[0]?.meetingId ?? null;
+    const event = await this.store.readEvent(actionId);
+    if (event?.type !== PartnerActionAgreed.type) return null;
+    return (event.data as PartnerActionAgreedV1).meetingId;
   }
 }
 
