@@ -63,7 +63,7 @@ const rowOf = (output: string, projection: string) =>
 
 /**
  * The projections CLI over real PostgreSQL: it lists, checks and rebuilds every projection the
- * application registers (directory and threats), not a list of its own.
+ * application registers (directory, threats and meetings), not a list of its own.
  */
 describe('npm run projections (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -110,9 +110,9 @@ describe('npm run projections (real PostgreSQL)', () => {
     await db.drop();
   });
 
-  it('registers the threats projection beside the directory, in the application and the CLI', () => {
+  it('registers the threats and meetings projections beside the directory, in the application and the CLI', () => {
     expect(registeredProjections.map((p) => p.name)).toEqual(
-      expect.arrayContaining(['directory', 'threats']),
+      expect.arrayContaining(['directory', 'threats', 'meetings']),
     );
   });
 
@@ -120,7 +120,7 @@ describe('npm run projections (real PostgreSQL)', () => {
     const run = await projectionsCli(null, 'rebuild', 'treats');
     expect(run.code).toBe(EXIT.usage);
     expect(run.connected).toBe(false);
-    expect(run.err).toContain('Unknown projection "treats"; known: directory, threats');
+    expect(run.err).toContain('Unknown projection "treats"; known: directory, threats, meetings');
     expect(run.err).toContain('Usage: npm run projections');
 
     for (const args of [
@@ -141,11 +141,12 @@ describe('npm run projections (real PostgreSQL)', () => {
     expect(status.code).toBe(EXIT.ok);
     expect(rowOf(status.out, 'directory')[1]).toBe('none: not set up');
     expect(rowOf(status.out, 'threats')[1]).toBe('none: not set up');
+    expect(rowOf(status.out, 'meetings')[1]).toBe('none: not set up');
 
     const check = await projectionsCli({ pool: db.pool, store }, 'check');
     expect(check.code).toBe(EXIT.failed);
     expect(rowOf(check.out, 'threats').at(-1)).toMatch(/^FAIL: not in the database/);
-    expect(check.out).toContain('2 of 2 projections failed the check.');
+    expect(check.out).toContain('3 of 3 projections failed the check.');
   });
 
   it('rebuilds the threats projection by name, with progress on stderr', async () => {
@@ -182,18 +183,22 @@ describe('npm run projections (real PostgreSQL)', () => {
     expect(all.code).toBe(EXIT.ok);
     expect(rowOf(all.out, 'directory')[1]).toBe('2 (directory_g2)');
     expect(rowOf(all.out, 'threats')[1]).toBe('3 (threats_g3)');
-    expect(all.progress).toMatch(/rebuilt directory: [\d,]+ events[^]*rebuilt threats: /);
+    expect(rowOf(all.out, 'meetings')[1]).toBe('2 (meetings_g2)');
+    expect(all.progress).toMatch(
+      /rebuilt directory: [\d,]+ events[^]*rebuilt threats: [^]*rebuilt meetings: /,
+    );
 
     const again = await projectionsCli({ pool: db.pool, store }, 'rebuild', '--all');
     expect(again.code).toBe(EXIT.ok);
     expect(rowOf(again.out, 'directory')[1]).toBe('3 (directory_g3)');
     expect(rowOf(again.out, 'threats')[1]).toBe('4 (threats_g4)');
+    expect(rowOf(again.out, 'meetings')[1]).toBe('3 (meetings_g3)');
 
     const check = await projectionsCli({ pool: db.pool, store }, 'check');
     expect(check.code).toBe(EXIT.ok);
     expect(rowOf(check.out, 'threats').slice(1)).toEqual(['4', '0', '0', 'ok']);
     expect(check.out).toContain(
-      'All 2 projections are set up, caught up and without dead letters.',
+      'All 3 projections are set up, caught up and without dead letters.',
     );
   });
 
@@ -269,7 +274,10 @@ describe('npm run projections (real PostgreSQL)', () => {
     const status = await projectionsCli({ pool: db.pool, store }, 'status');
     expect(status.out).toContain(`log head ${head}, relay published ${head}`);
     expect(rowOf(status.out, 'threats').slice(1, 4)).toEqual(['4 (threats_g4)', '2', '0']);
-    expect(status.out).toMatch(new RegExp(`\\s{3}soc\\.threats\\.events\\[0\\]\\s+3\\s+${head}$`));
+    // The row under threats' own; other projections' rows follow it.
+    expect(status.out).toMatch(
+      new RegExp(`\\s{3}soc\\.threats\\.events\\[0\\]\\s+3\\s+${head}$`, 'm'),
+    );
 
     await consumed(1, 5, head - 1);
     const caughtUp = await projectionsCli({ pool: db.pool, store }, 'check', '--max-lag', '0');

@@ -1,4 +1,5 @@
 import { directoryProjection } from '@soc/directory';
+import { meetingsProjection } from '@soc/meetings';
 import type { Projection } from '@soc/messaging';
 import { threatsProjection } from '@soc/threats';
 
@@ -10,4 +11,5 @@ import { threatsProjection } from '@soc/threats';
 export const registeredProjections: readonly Projection[] = [
   directoryProjection,
   threatsProjection,
+  meetingsProjection,
 ];
