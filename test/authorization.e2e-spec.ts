@@ -148,6 +148,9 @@ const CASES: Record<string, Case> = {
   'GET /views/my-plans': {
     prepare: (ctx) => ({ path: '/views/my-plans', query: { minPosition: ctx.minPosition } }),
   },
+  'GET /views/my-actions': {
+    prepare: (ctx) => ({ path: '/views/my-actions', query: { minPosition: ctx.minPosition } }),
+  },
   'GET /threats/:threatId': {
     prepare: (ctx) => ({
       path: `/threats/${ctx.threatId}`,

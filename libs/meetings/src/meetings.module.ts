@@ -7,6 +7,9 @@ import { DueDateRequestsController } from './due-date-requests/due-date-requests
 import { dueDateRequestHandlers } from './due-date-requests/due-date-requests.commands.js';
 import { FinaliseMinutesController } from './finalise-minutes/finalise-minutes.controller.js';
 import { finaliseMinutesHandlers } from './finalise-minutes/finalise-minutes.commands.js';
+import { MyActionsController } from './my-actions/my-actions.controller.js';
+import { GetMyActionsHandler } from './my-actions/my-actions.query.js';
+import { MeetingViewReader } from './partner-actions-projection/meeting-view-reader.js';
 import { MeetingAgendaController } from './meeting-agenda/meeting-agenda.controller.js';
 import { meetingAgendaHandlers } from './meeting-agenda/meeting-agenda.commands.js';
 import { PartnerActionCommands } from './partner-action/partner-action-command.js';
@@ -27,7 +30,8 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
 
 /**
  * Partnership meetings: scheduling, invitations, the agenda, attendance, intelligence, decisions,
- * the actions agreed and their life afterwards, minutes and their corrections.
+ * the actions agreed and their life afterwards, minutes and their corrections; the partners'
+ * view of their organisation's actions.
  */
 @Module({
   controllers: [
@@ -40,6 +44,7 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
     FinaliseMinutesController,
     UpdateActionController,
     DueDateRequestsController,
+    MyActionsController,
   ],
   providers: [
     { provide: CLOCK, useValue: systemClock },
@@ -56,6 +61,8 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
     ...finaliseMinutesHandlers,
     ...updateActionHandlers,
     ...dueDateRequestHandlers,
+    MeetingViewReader,
+    GetMyActionsHandler,
   ],
 })
 export class MeetingsModule {}

@@ -121,6 +121,11 @@ export const PERMISSIONS = {
       'Post progress on an action a meeting agreed, complete or close it, or ask for a new due date: its lead organisation only',
     grants: { 'partner-officer': ['owner'], lro: ['owner'], analyst: ['owner'] },
   },
+  'partner-action-view:read': {
+    description:
+      'The actions one’s own organisation leads or supports, across every meeting ("my organisation’s actions")',
+    grants: { 'partner-officer': 'any', lro: 'any', analyst: 'any' },
+  },
   'meeting:read': {
     description: 'See a meeting one’s organisation chairs or is invited to',
     grants: { ...everyRole(['owner', 'party']), auditor: 'any' },

@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type ConsistencyQuery, DeliveryRuntime } from '@soc/messaging';
+import { type Clock, CLOCK, isoDate } from '@soc/platform';
+import { type AccessContext, ScopedReader } from '@soc/security';
+import type { PoolClient } from 'pg';
+import { meetingsProjection } from './meetings.projection.js';
+
+/**
+ * How every query reads the meetings projection: once it has reached the position the query asks
+ * for (bounded wait), as the caller (row-level security decides which rows exist for them), with
+ * one "today" (a business date) for the whole read.
+ */
+@Injectable()
+export class MeetingViewReader {
+  constructor(
+    private readonly reader: ScopedReader,
+    private readonly delivery: DeliveryRuntime,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async read<T>(
+    access: AccessContext,
+    { minPosition, waitMs }: ConsistencyQuery,
+    run: (db: PoolClient, today: string) => Promise<T>,
+  ): Promise<T> {
+    if (minPosition !== undefined) {
+      await this.delivery.waitFor(meetingsProjection.name, minPosition, waitMs ?? 5000);
+    }
+    const today = isoDate(this.clock.now());
+    return this.reader.read(access, (db) => run(db, today));
+  }
+}
