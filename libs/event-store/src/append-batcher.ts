@@ -18,11 +18,6 @@ export interface AppendBatcherOptions {
   readonly maxInFlight?: number;
 }
 
-interface AppendedRow {
-  append_no: number;
-  last_seq: string | null;
-}
-
 interface PendingAppend {
   readonly rows: readonly StoredEnvelope[];
   resolve(lastSeq: string | null): void;
@@ -49,9 +44,6 @@ const EVENT_TYPES = [
   'text',
   'text',
 ] as const;
-/** A grouped statement's input: which append a row belongs to, then the event's columns. */
-const GROUP_TYPES = ['int', ...EVENT_TYPES] as const;
-
 /** Statements of up to this many rows bind one parameter per value; larger ones one array per column. */
 const MAX_VALUES_ROWS = 64;
 /** Appends are grouped while the statement stays this small. */
@@ -59,48 +51,29 @@ const MAX_GROUPED_ROWS = MAX_VALUES_ROWS;
 const UNIQUE_VIOLATION = '23505';
 
 /** `VALUES ($1::uuid, ...), (...)` for small inputs, `SELECT * FROM unnest($1::uuid[], ...)` for large. */
-function inputSql(types: readonly string[], rows: number | 'unnest'): string {
+function inputSql(rows: number | 'unnest'): string {
   if (rows === 'unnest') {
-    return `SELECT * FROM unnest(${types.map((type, c) => `$${c + 1}::${type}[]`).join(', ')})`;
+    return `SELECT * FROM unnest(${EVENT_TYPES.map((type, c) => `$${c + 1}::${type}[]`).join(', ')})`;
   }
+  const width = EVENT_TYPES.length;
   const tuples = Array.from(
     { length: rows },
-    (_, r) => `(${types.map((type, c) => `$${r * types.length + c + 1}::${type}`).join(', ')})`,
+    (_, r) => `(${EVENT_TYPES.map((type, c) => `$${r * width + c + 1}::${type}`).join(', ')})`,
   );
   return `VALUES ${tuples.join(', ')}`;
 }
 
-/** One append on its own: a unique violation refuses it whole (a conflict or a retry). */
-function aloneSql(rows: number | 'unnest'): string {
-  return `INSERT INTO event_store.events (${EVENT_COLUMNS}) ${inputSql(EVENT_TYPES, rows)} RETURNING seq`;
-}
-
 /**
- * Several appends: rows a unique constraint refuses are skipped, and each append is answered
- * with the seq of its last event, or null if it was refused (the caller then looks at why). An
- * append refused in part undoes the statement. Rows go in (append, version) order, so seq order
- * follows each stream's versions.
+ * The rows of one or more appends, in (append, version) order, so seq order follows each
+ * stream's versions. A unique violation anywhere refuses the whole statement: a plain INSERT,
+ * which costs the server far less per row than ON CONFLICT's speculative insertion.
  */
-function groupSql(rows: number | 'unnest'): string {
-  return `
-    WITH input (append_no, ${EVENT_COLUMNS}) AS (${inputSql(GROUP_TYPES, rows)}),
-    stored AS (
-      INSERT INTO event_store.events (${EVENT_COLUMNS})
-      SELECT ${EVENT_COLUMNS} FROM input ORDER BY append_no, stream_version
-      ON CONFLICT DO NOTHING
-      RETURNING event_id, seq)
-    SELECT i.append_no, max(s.seq)::text AS last_seq,
-           CASE WHEN count(s.seq) BETWEEN 1 AND count(*) - 1
-                THEN event_store.refuse_partial_append(count(s.seq), count(*)) END AS refused
-      FROM input i LEFT JOIN stored s ON s.event_id = i.event_id
-     GROUP BY i.append_no`;
+function insertSql(rows: number | 'unnest'): string {
+  return `INSERT INTO event_store.events (${EVENT_COLUMNS}) ${inputSql(rows)} RETURNING event_id, seq`;
 }
 
-const sizes = Array.from({ length: MAX_VALUES_ROWS }, (_, i) => i + 1);
-const ALONE_SQL = sizes.map(aloneSql);
-const GROUP_SQL = sizes.map(groupSql);
-const ALONE_UNNEST_SQL = aloneSql('unnest');
-const GROUP_UNNEST_SQL = groupSql('unnest');
+const INSERT_SQL = Array.from({ length: MAX_VALUES_ROWS }, (_, i) => insertSql(i + 1));
+const INSERT_UNNEST_SQL = insertSql('unnest');
 
 function eventValues(r: StoredEnvelope): unknown[] {
   return [
@@ -123,30 +96,36 @@ function eventValues(r: StoredEnvelope): unknown[] {
 }
 
 /** A named statement (parsed once per connection) for these rows: one value per parameter, or one array per column. */
-function statement(
-  kind: 'alone' | 'group',
-  rows: readonly unknown[][],
-): { name: string; text: string; values: unknown[] } {
+function statement(rows: readonly unknown[][]): { name: string; text: string; values: unknown[] } {
   if (rows.length <= MAX_VALUES_ROWS) {
     return {
-      name: `event-store-append-${kind}-${rows.length}`,
-      text: (kind === 'alone' ? ALONE_SQL : GROUP_SQL)[rows.length - 1],
+      name: `event-store-append-${rows.length}`,
+      text: INSERT_SQL[rows.length - 1],
       values: rows.flat(),
     };
   }
   return {
-    name: `event-store-append-${kind}-unnest`,
-    text: kind === 'alone' ? ALONE_UNNEST_SQL : GROUP_UNNEST_SQL,
+    name: 'event-store-append-unnest',
+    text: INSERT_UNNEST_SQL,
     values: rows[0].map((_, c) => rows.map((row) => row[c])),
   };
+}
+
+/** The largest seq among an append's stored rows. */
+function lastSeqOf(pending: PendingAppend, seqs: ReadonlyMap<string, string>): string {
+  return pending.rows
+    .map((row) => BigInt(seqs.get(row.eventId)!))
+    .reduce((a, b) => (a > b ? a : b))
+    .toString();
 }
 
 /**
  * Group commit for appends. While a few statements are in flight, appends that arrive wait and
  * then go together in one INSERT and one commit, which is where the time of a small append goes
  * (a round trip and a WAL flush). With nothing in flight an append goes at once, so a lone writer
- * waits for nobody. Each append stays all or nothing: one refused in part undoes the statement,
- * and an append of a failed group is tried again on its own, so it meets only its own outcome.
+ * waits for nobody. Each append stays all or nothing: a unique violation refuses the whole
+ * statement, and each append of a refused group is tried again on its own, so it meets only its
+ * own outcome (a conflict, a retry answered with the original result, or success).
  */
 export class AppendBatcher {
   private readonly maxInFlight: number;
@@ -197,36 +176,32 @@ export class AppendBatcher {
   private async send(batch: readonly PendingAppend[]): Promise<void> {
     appendStatementSize.observe(batch.length);
     if (batch.length === 1) return this.sendAlone(batch[0]);
-    let result: AppendedRow[];
+    let stored: Map<string, string>;
     try {
-      const rows = batch.flatMap((pending, appendNo) =>
-        pending.rows.map((row) => [appendNo, ...eventValues(row)]),
-      );
-      ({ rows: result } = await this.db.query<AppendedRow>(statement('group', rows)));
+      stored = await this.insert(batch.flatMap((pending) => pending.rows));
     } catch {
-      // An append refused in part, a lost connection...: each append goes again on its own and
-      // meets its own outcome (one the group did store answers as a retry: the original result).
+      // A conflict or a retry in the group, a lost connection...: each append goes again on its
+      // own and meets its own outcome (one the group did store answers as a retry: the original result).
       await Promise.all(batch.map((pending) => this.sendAlone(pending)));
       return;
     }
-    const lastSeqs = new Map(result.map((row) => [row.append_no, row.last_seq]));
-    batch.forEach((pending, appendNo) => pending.resolve(lastSeqs.get(appendNo) ?? null));
+    for (const pending of batch) pending.resolve(lastSeqOf(pending, stored));
   }
 
   private async sendAlone(pending: PendingAppend): Promise<void> {
     try {
-      const { rows } = await this.db.query<{ seq: string }>(
-        statement('alone', pending.rows.map(eventValues)),
-      );
-      pending.resolve(
-        rows
-          .map((row) => BigInt(row.seq))
-          .reduce((a, b) => (a > b ? a : b))
-          .toString(),
-      );
+      pending.resolve(lastSeqOf(pending, await this.insert(pending.rows)));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) pending.resolve(null);
       else pending.reject(error);
     }
+  }
+
+  /** Inserts rows in one statement; answers with each event id's seq. */
+  private async insert(rows: readonly StoredEnvelope[]): Promise<Map<string, string>> {
+    const { rows: stored } = await this.db.query<{ event_id: string; seq: string }>(
+      statement(rows.map(eventValues)),
+    );
+    return new Map(stored.map((row) => [row.event_id, row.seq]));
   }
 }
