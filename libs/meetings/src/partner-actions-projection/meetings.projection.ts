@@ -1,23 +1,28 @@
 import type { RecordedEvent } from '@soc/event-store';
 import { defineProjection } from '@soc/messaging';
 import type { PoolClient } from 'pg';
-import { applyActionEvents, applyMeetingEvents, handledEvents } from './partner-action-folds.js';
+import { applyMeetingEvents, MEETING_EVENTS } from './meeting-folds.js';
+import { intelligenceItems, threatSummaries } from './meeting-pack-tables.js';
+import { applyActionEvents, LIFE_EVENTS } from './partner-action-folds.js';
 import { meetings, partnerActions } from './partner-action-tables.js';
+import { applyThreatEvents, THREAT_EVENTS } from './threat-summary-folds.js';
 
 export type { AgreementPart, MeetingRow, PartnerActionRow } from './partner-action-tables.js';
 
 /**
- * The meetings' read models: each agreed action beside what became of it, for the partners'
- * views. The meeting's stream and each action's stream write separate columns of the action's
- * row, so neither depends on the other being applied first.
+ * The meetings' read models: each meeting with its agenda, attendance, decisions and the
+ * intelligence shared at it; each agreed action beside what became of it; and a summary of each
+ * threat from the threats context's events. The meeting's stream and each action's stream write
+ * separate columns of the action's row, so neither depends on the other being applied first.
  */
 export const meetingsProjection = defineProjection({
   name: 'meetings',
-  handles: handledEvents,
-  tables: [meetings, partnerActions],
+  handles: [...MEETING_EVENTS, ...LIFE_EVENTS, ...THREAT_EVENTS].map((e) => e.type),
+  tables: [meetings, partnerActions, intelligenceItems, threatSummaries],
 
   async apply(db: PoolClient, schema: string, events: readonly RecordedEvent[]) {
     await applyMeetingEvents(db, schema, events);
     await applyActionEvents(db, schema, events);
+    await applyThreatEvents(db, schema, events);
   },
 });

@@ -2,34 +2,17 @@ import {
   DueDateChangeGranted,
   DueDateChangeRefused,
   DueDateChangeRequested,
-  type EventOf,
-  MeetingScheduled,
-  OrganisationsInvited,
-  PartnerActionAgreed,
   PartnerActionClosed,
   PartnerActionCompleted,
   PartnerActionProgressPosted,
 } from '@soc/contracts';
 import type { RecordedEvent } from '@soc/event-store';
 import { loadRows, upsertRows } from '@soc/messaging';
-import { isoDate } from '@soc/platform';
 import type { PoolClient } from 'pg';
-import {
-  AGREEMENT_COLUMNS,
-  type AgreementPart,
-  LIFE_COLUMNS,
-  type LifePart,
-  type MeetingRow,
-  meetings,
-  partnerActions,
-} from './partner-action-tables.js';
+import { businessDate, position, type Recorded } from './folded-events.js';
+import { LIFE_COLUMNS, type LifePart, partnerActions } from './partner-action-tables.js';
 
-type Recorded<C> = C extends unknown
-  ? RecordedEvent<EventOf<C>['type'], EventOf<C>['data']>
-  : never;
-
-const MEETING_EVENTS = [MeetingScheduled, OrganisationsInvited, PartnerActionAgreed];
-const LIFE_EVENTS = [
+export const LIFE_EVENTS = [
   PartnerActionProgressPosted,
   PartnerActionCompleted,
   PartnerActionClosed,
@@ -37,106 +20,8 @@ const LIFE_EVENTS = [
   DueDateChangeGranted,
   DueDateChangeRefused,
 ];
-type MeetingEvent = Recorded<(typeof MEETING_EVENTS)[number]>;
 type LifeEvent = Recorded<(typeof LIFE_EVENTS)[number]>;
-
-export const handledEvents = [...MEETING_EVENTS, ...LIFE_EVENTS].map((e) => e.type);
-const meetingTypes = new Set<string>(MEETING_EVENTS.map((e) => e.type));
 const lifeTypes = new Set<string>(LIFE_EVENTS.map((e) => e.type));
-
-/** The business date of an event: the day its fact happened. */
-const businessDate = (event: RecordedEvent) => isoDate(new Date(event.occurredAt));
-const position = (event: RecordedEvent) => event.globalPosition ?? 0;
-
-/**
- * The meetings' side: meetings as scheduled and invited, and the agreements they make. Only
- * agreement columns are written, so the action's own stream, applied in another transaction
- * perhaps at the same time, never has its columns overwritten.
- */
-export async function applyMeetingEvents(
-  db: PoolClient,
-  schema: string,
-  events: readonly RecordedEvent[],
-): Promise<void> {
-  const own = events.filter((e): e is MeetingEvent => meetingTypes.has(e.type));
-  if (own.length === 0) return;
-  const ids = [...new Set(own.map((e) => e.data.meetingId))];
-  const loaded = await loadRows(
-    db,
-    schema,
-    meetings,
-    ids.map((meeting_id) => ({ meeting_id })),
-  );
-  const byId = new Map(loaded.map((row) => [row.meeting_id, row]));
-  const changed = new Set<string>();
-  const agreements: (AgreementPart & { action_id: string })[] = [];
-  for (const event of own) {
-    const { meetingId } = event.data;
-    if (event.type === MeetingScheduled.type) {
-      byId.set(meetingId, scheduled(event));
-      changed.add(meetingId);
-      continue;
-    }
-    const meeting = byId.get(meetingId);
-    if (!meeting) continue;
-    if (event.type === OrganisationsInvited.type) {
-      meeting.invited_organisation_ids = [
-        ...new Set([...meeting.invited_organisation_ids, ...event.data.organisationIds]),
-      ];
-      meeting.global_position = position(event);
-      changed.add(meetingId);
-    } else {
-      agreements.push(agreement(meeting, event));
-    }
-  }
-  await upsertRows(
-    db,
-    schema,
-    meetings,
-    [...changed].map((id) => byId.get(id)!),
-  );
-  await upsertRows(db, schema, partnerActions, agreements, {
-    columns: ['action_id', ...AGREEMENT_COLUMNS],
-  });
-}
-
-function scheduled(event: Recorded<typeof MeetingScheduled>): MeetingRow {
-  const { data } = event;
-  return {
-    meeting_id: data.meetingId,
-    kind: data.kind,
-    title: data.title,
-    held_on: data.heldOn,
-    chair_organisation_id: data.chair.organisationId,
-    invited_organisation_ids: [...data.invitedOrganisationIds],
-    global_position: position(event),
-  };
-}
-
-function agreement(
-  meeting: MeetingRow,
-  event: Recorded<typeof PartnerActionAgreed>,
-): AgreementPart & { action_id: string } {
-  const { data } = event;
-  return {
-    action_id: data.actionId,
-    meeting_id: meeting.meeting_id,
-    meeting_kind: meeting.kind,
-    meeting_title: meeting.title,
-    meeting_held_on: meeting.held_on,
-    chair_organisation_id: meeting.chair_organisation_id,
-    threat_id: data.threatId,
-    category: data.category,
-    description: data.description,
-    lead_organisation_id: data.leadOrganisationId,
-    supporting_organisation_ids: [...data.supportingOrganisationIds],
-    contact_person_id: data.pointOfContact.personId,
-    contact_organisation_id: data.pointOfContact.organisationId,
-    agreed_due_date: data.dueDate,
-    agreed_on: businessDate(event),
-    agreed_position: position(event),
-  };
-}
 
 const initialLife = (): LifePart => ({
   status: 'agreed',
@@ -158,7 +43,8 @@ const initialLife = (): LifePart => ({
 
 /**
  * The actions' side: progress, completion, closure and due-date requests, folded from each
- * action's own stream. Only life columns are written (see `applyMeetingEvents`).
+ * action's own stream. Only life columns are written (see `applyMeetingEvents`), so the meeting's
+ * stream and the action's never overwrite each other's columns of the row.
  */
 export async function applyActionEvents(
   db: PoolClient,

@@ -1,3 +1,4 @@
+import type { Attendance } from '@soc/contracts';
 import { column, defineTable, type RowOf } from '@soc/messaging';
 
 /*
@@ -15,18 +16,50 @@ const ACTION_POLICY = `lead_organisation_id = security.caller_organisation()
   OR chair_organisation_id = security.caller_organisation()
   OR security.caller_has_role('auditor')`;
 
-/** What an agreed action needs of its meeting, kept as the meeting's own stream tells it. */
+/** A threat on a meeting's agenda, with the organisation that holds it and presents the plan. */
+export interface AgendaEntry {
+  readonly threatId: string;
+  readonly ownerOrganisationId: string;
+}
+
+/** One attendee's record; the organisation's attendance is read from its people's. */
+export interface AttendanceEntry {
+  readonly organisationId: string;
+  readonly personId: string;
+  readonly attendance: Attendance;
+}
+
+export interface DecisionEntry {
+  readonly decisionId: string;
+  readonly threatId: string | null;
+  readonly text: string;
+  readonly decidedOn: string;
+}
+
+/** A meeting as its own stream tells it: what agreed actions and the meeting pack need of it. */
 export const meetings = defineTable('meetings', {
   columns: {
     meeting_id: column.text(),
     kind: column.text(),
     title: column.text(),
     held_on: column.date(),
+    place: column.text(),
     chair_organisation_id: column.text(),
+    chair_person_id: column.text(),
     invited_organisation_ids: column.textArray(),
+    agenda: column.jsonb<AgendaEntry[]>(),
+    /** The agenda as last published, its business date and when it was recorded. */
+    published_threat_ids: column.textArray().orNull(),
+    published_on: column.date().orNull(),
+    published_at: column.timestamptz().orNull(),
+    attendance: column.jsonb<AttendanceEntry[]>(),
+    decisions: column.jsonb<DecisionEntry[]>(),
+    minutes_finalised_on: column.date().orNull(),
+    scheduled_position: column.bigint(),
     global_position: column.bigint(),
   },
   primaryKey: ['meeting_id'],
+  indexes: [['chair_organisation_id', 'kind', 'held_on']],
   readPolicy: MEETING_POLICY,
 });
 
