@@ -55,6 +55,8 @@ interface CaseContext {
   freshMeeting(finalised?: boolean): Promise<string>;
   /** Such a meeting with a threat on its agenda. */
   freshAgenda(): Promise<{ meetingId: string; threatId: string }>;
+  /** Such a meeting, and the position its scheduling reached (for reads of it). */
+  scheduledMeeting(): Promise<{ meetingId: string; minPosition: number }>;
   /** An action led by the target organisation, agreed at such a meeting. */
   freshPartnerAction(): Promise<string>;
   /** A new due date its lead asked for on such an action. */
@@ -150,6 +152,12 @@ const CASES: Record<string, Case> = {
   },
   'GET /views/my-actions': {
     prepare: (ctx) => ({ path: '/views/my-actions', query: { minPosition: ctx.minPosition } }),
+  },
+  'GET /meetings/:meetingId/pack': {
+    prepare: async (ctx) => {
+      const { meetingId, minPosition } = await ctx.scheduledMeeting();
+      return { path: `/meetings/${meetingId}/pack`, query: { minPosition } };
+    },
   },
   'GET /threats/:threatId': {
     prepare: (ctx) => ({
@@ -561,13 +569,17 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
     const threatId = threats.get(organisationId)!;
     const on = (path: string, body?: object) =>
       asAnalyst(organisationId, `/threats/${threatId}${path}`, body);
-    const freshMeeting = async (finalised = false) => {
-      const { meetingId } = await asMember(
+    const scheduledMeeting = async () => {
+      const { meetingId, globalPosition } = await asMember(
         'meeting-chair',
         organisationId,
         '/meetings',
         meetingBody(organisationId, memberOf(organisationId)),
       );
+      return { meetingId, minPosition: Number(globalPosition) };
+    };
+    const freshMeeting = async (finalised = false) => {
+      const { meetingId } = await scheduledMeeting();
       if (finalised) {
         await asMember(
           'meeting-chair',
@@ -629,6 +641,7 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
         return partner;
       },
       freshMeeting,
+      scheduledMeeting,
       freshAgenda,
       freshPartnerAction,
       freshDueDateRequest: async () => {

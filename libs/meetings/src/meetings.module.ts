@@ -7,6 +7,8 @@ import { DueDateRequestsController } from './due-date-requests/due-date-requests
 import { dueDateRequestHandlers } from './due-date-requests/due-date-requests.commands.js';
 import { FinaliseMinutesController } from './finalise-minutes/finalise-minutes.controller.js';
 import { finaliseMinutesHandlers } from './finalise-minutes/finalise-minutes.commands.js';
+import { MeetingPackController } from './meeting-pack/meeting-pack.controller.js';
+import { GetMeetingPackHandler } from './meeting-pack/meeting-pack.query.js';
 import { MyActionsController } from './my-actions/my-actions.controller.js';
 import { GetMyActionsHandler } from './my-actions/my-actions.query.js';
 import { MeetingViewReader } from './partner-actions-projection/meeting-view-reader.js';
@@ -31,7 +33,7 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
 /**
  * Partnership meetings: scheduling, invitations, the agenda, attendance, intelligence, decisions,
  * the actions agreed and their life afterwards, minutes and their corrections; the partners'
- * view of their organisation's actions.
+ * view of their organisation's actions, and the meeting pack.
  */
 @Module({
   controllers: [
@@ -45,6 +47,7 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
     UpdateActionController,
     DueDateRequestsController,
     MyActionsController,
+    MeetingPackController,
   ],
   providers: [
     { provide: CLOCK, useValue: systemClock },
@@ -63,6 +66,7 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
     ...dueDateRequestHandlers,
     MeetingViewReader,
     GetMyActionsHandler,
+    GetMeetingPackHandler,
   ],
 })
 export class MeetingsModule {}

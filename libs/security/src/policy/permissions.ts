@@ -130,6 +130,18 @@ export const PERMISSIONS = {
     description: 'See a meeting one’s organisation chairs or is invited to',
     grants: { ...everyRole(['owner', 'party']), auditor: 'any' },
   },
+  'meeting-pack:read': {
+    description:
+      'The meeting pack of a meeting one’s organisation chairs or is invited to: agenda, the intelligence it may receive, decisions, actions, the previous meeting’s incomplete actions, attendance',
+    grants: {
+      'meeting-chair': ['owner', 'party'],
+      'partner-officer': ['owner', 'party'],
+      lro: ['owner', 'party'],
+      analyst: ['owner', 'party'],
+      'safeguarding-officer': ['owner', 'party'],
+      auditor: 'any',
+    },
+  },
   'access-log:read': {
     description: 'Read the personal-data access log',
     grants: { auditor: 'any' },
