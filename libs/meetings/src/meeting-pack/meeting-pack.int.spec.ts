@@ -217,7 +217,11 @@ describe('the meeting pack, over HTTP (real PostgreSQL)', () => {
           },
         },
       ],
-      publication: { threatIds: [threatId], publishedOn: day(-5) },
+      publication: {
+        threatIds: [threatId],
+        publishedOn: day(-5),
+        publishedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+      },
       minutesFinalisedOn: null,
       decisions: [
         {

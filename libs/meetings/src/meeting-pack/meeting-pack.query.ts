@@ -98,7 +98,7 @@ export class GetMeetingPackHandler implements IQueryHandler<GetMeetingPackQuery>
             : {
                 threatIds: meeting.published_threat_ids ?? [],
                 publishedOn: meeting.published_on,
-                publishedAt: meeting.published_at!,
+                publishedAt: new Date(meeting.published_at!).toISOString(),
               },
         minutesFinalisedOn: meeting.minutes_finalised_on,
         intelligence: await intelligenceOf(db, meetingId),
