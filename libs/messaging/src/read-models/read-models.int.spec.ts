@@ -46,7 +46,7 @@ const kestrel: CaseRow = {
   case_id: 'kestrel',
   version: 1,
   owner_organisation_id: 'cleveland-police',
-  tags: ['drugs', 'county lines, "deal line"', 'back\\slash', '{braces}'],
+  tags: ['drugs', 'county lines, "deal line"', 'back\\slash', '{braces}', 'NULL', 'two\nlines\t🦅'],
   aliases: null,
   details: { score: 3, notes: ['first', 'second'] },
   score: 1234.5,
