@@ -36,6 +36,8 @@ export class EventStore {
   private readonly maxPayloadBytes: number;
   private readonly positionWaitMs: number;
   private readonly batcher: AppendBatcher;
+  /** Whether each append's INSERT carries a sealing round behind it. */
+  private readonly chased: boolean;
   private readonly reads: EventReads;
   /** Last known (version, hash) per stream. Committed events never change, so this cannot go stale in a way that matters: a newer version makes the insert conflict. */
   private readonly streamHeads = new Map<string, { version: number; hash: string }>();
@@ -48,7 +50,19 @@ export class EventStore {
   ) {
     this.maxPayloadBytes = options.maxPayloadBytes ?? 256 * 1024;
     this.positionWaitMs = options.positionWaitMs ?? 5000;
-    this.batcher = new AppendBatcher(pool, { maxInFlight: options.appendStatementsInFlight });
+    this.chased = options.sealAfterAppend ?? true;
+    this.batcher = new AppendBatcher(pool, {
+      maxInFlight: options.appendStatementsInFlight,
+      chaser: this.chased
+        ? {
+            get active() {
+              return sealer.running;
+            },
+            statement: () => sealer.roundStatement(),
+            done: (row) => sealer.roundDone(row),
+          }
+        : undefined,
+    });
     this.reads = new EventReads(pool, registry);
   }
 
@@ -281,7 +295,9 @@ export class EventStore {
 
   private positionOf(seq: string, options: AppendOptions): Promise<number | null> {
     if (options.awaitGlobalPosition === false) return Promise.resolve(null);
-    return this.sealer.waitForSeq(seq, this.positionWaitMs);
+    return this.sealer.waitForSeq(seq, this.positionWaitMs, {
+      chased: this.chased && this.sealer.running,
+    });
   }
 
   private remember(streamId: string, version: number, hash: string): void {

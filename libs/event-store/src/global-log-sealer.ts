@@ -23,6 +23,16 @@ const SEALER_LOCK = 0x50c5ea1;
 const LEASE_RETRY_MS = 500;
 
 const UNIQUE_VIOLATION = '23505';
+/** How long a waiter whose append is chased gives the chaser before it wakes the loop. */
+const CHASE_GRACE_MS = 5;
+
+/** What event_store.seal_next answers. */
+interface SealRound {
+  restored: boolean;
+  consumed: number;
+  first_position: string;
+  seqs: string[];
+}
 
 /**
  * Gives committed events their dense global position.
@@ -45,7 +55,7 @@ export class GlobalLogSealer {
   private readonly onError: (error: unknown) => void;
   private readonly onReset: (sealed: number) => void;
   private readonly lease: LeaderLease;
-  private running = false;
+  private started = false;
   private loop: Promise<void> | null = null;
   private readonly wakeup = new Wakeup();
   /** The newest position this instance sealed. */
@@ -65,19 +75,24 @@ export class GlobalLogSealer {
     this.lease = new LeaderLease(pool, SEALER_LOCK);
   }
 
+  /** Whether the sealer has been started and not stopped. */
+  get running(): boolean {
+    return this.started;
+  }
+
   /** Whether this instance currently holds the sealer's lease. */
   get leading(): boolean {
     return this.lease.held;
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.started) return;
+    this.started = true;
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
+    this.started = false;
     this.wake();
     await this.loop;
     this.loop = null;
@@ -94,17 +109,26 @@ export class GlobalLogSealer {
     return () => this.positionListeners.delete(listener);
   }
 
-  /** Resolves with the global position of the event stored at `seq`, or null after the timeout. */
-  waitForSeq(seq: string, timeoutMs: number): Promise<number | null> {
+  /**
+   * Resolves with the global position of the event stored at `seq`, or null after the timeout.
+   * `chased`: a round was sent right behind the append (see AppendChaser), which usually answers;
+   * the loop is woken only if it has not after a few milliseconds (an older transaction was still
+   * open when it ran, say).
+   */
+  waitForSeq(seq: string, timeoutMs: number, { chased = false } = {}): Promise<number | null> {
     const known = this.waiters.known(seq);
     if (known !== undefined) return Promise.resolve(known);
     const waiting = this.waiters.wait(seq, timeoutMs);
-    if (!this.running) {
+    if (!this.started) {
       void this.sealOnce()
         .then(() => this.waiters.lookUp(this.pool))
         .catch(this.onError);
     }
-    this.wake();
+    if (!chased) this.wake();
+    else {
+      const nudge = setTimeout(() => this.wake(), CHASE_GRACE_MS);
+      void waiting.then(() => clearTimeout(nudge));
+    }
     return waiting;
   }
 
@@ -116,8 +140,6 @@ export class GlobalLogSealer {
         this.nextLeaseAttempt = Date.now() + LEASE_RETRY_MS;
         return 0;
       }
-      // Appends of this instance waiting now may have been sealed by the previous leader.
-      this.waiters.lookUpSoon();
     }
     const client = this.lease.connection!;
     try {
@@ -146,7 +168,7 @@ export class GlobalLogSealer {
 
   private async run(): Promise<void> {
     let failures = 0;
-    while (this.running) {
+    while (this.started) {
       let sealed = 0;
       try {
         sealed = await this.sealOnce();
@@ -156,7 +178,7 @@ export class GlobalLogSealer {
         failures++;
         this.onError(error);
       }
-      if (sealed < this.batchSize && this.running) {
+      if (sealed < this.batchSize && this.started) {
         await this.wakeup.sleep(
           failures > 0 ? Math.min(5000, this.idleMs * 2 ** failures) : this.idleMs,
         );
@@ -166,29 +188,42 @@ export class GlobalLogSealer {
 
   /**
    * One round in one statement (event_store.seal_next, see its migration): the next finished rows
-   * past the head get their links, and the head moves, unless another instance moved it first.
+   * past the head get their links, and the head moves. Rounds run one at a time whoever sends
+   * them (the leader's loop, or a chaser behind an append), under a transaction-level lock.
    */
-  private async sealBatch(client: PoolClient): Promise<number> {
-    const { rows } = await client.query<{
-      restored: boolean;
-      consumed: number;
-      first_position: string;
-      seqs: string[];
-    }>({
+  roundStatement(): { name: string; text: string; values: unknown[] } {
+    return {
       name: 'event-store-seal-next',
       text: 'SELECT restored, consumed, first_position, seqs FROM event_store.seal_next($1)',
       values: [this.batchSize],
-    });
-    const round = rows[0];
-    if (round.restored) return this.resealAfterRestore(client);
+    };
+  }
+
+  /** Takes in a round's outcome, however it was sent; returns how many rows it consumed. */
+  roundDone(row: unknown): number {
+    const round = row as SealRound;
+    if (round.restored) {
+      // Only the leader's loop reseals after a restore.
+      this.wake();
+      return 0;
+    }
     if (round.consumed <= 0) return 0;
     const first = Number(round.first_position);
-    this.newest = first + round.seqs.length - 1;
-    this.remember(
-      round.seqs,
-      round.seqs.map((_, i) => first + i),
-    );
+    if (round.seqs.length > 0) {
+      this.newest = Math.max(this.newest, first + round.seqs.length - 1);
+      this.remember(
+        round.seqs,
+        round.seqs.map((_, i) => first + i),
+      );
+      for (const listener of this.positionListeners) listener(this.newest);
+    }
     return round.consumed;
+  }
+
+  private async sealBatch(client: PoolClient): Promise<number> {
+    const { rows } = await client.query<SealRound>(this.roundStatement());
+    if (rows[0].restored) return this.resealAfterRestore(client);
+    return this.roundDone(rows[0]);
   }
 
   /** Seals what a logical restore left unsealed and restarts the head (see resealAfterRestore). */
@@ -221,7 +256,7 @@ export class GlobalLogSealer {
           : await this.newestPosition();
       if (newest > 0) for (const listener of this.positionListeners) listener(newest);
     }
-    if (this.waiters.lookupDue(this.lease.held)) await this.waiters.lookUp(this.pool);
+    if (this.waiters.lookupDue) await this.waiters.lookUp(this.pool);
   }
 
   private async newestPosition(): Promise<number> {

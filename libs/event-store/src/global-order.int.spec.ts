@@ -47,7 +47,10 @@ async function writer(
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
-      const inTransaction = new EventStore(client as unknown as Pool, registry, sealer);
+      // Inside the caller's transaction nothing is committed yet: no round can chase the INSERT.
+      const inTransaction = new EventStore(client as unknown as Pool, registry, sealer, {
+        sealAfterAppend: false,
+      });
       await inTransaction.append(
         stream.id,
         stream.version === 0 ? 'no-stream' : stream.version,
@@ -146,5 +149,85 @@ describe('global order under concurrent, late-committing writers (real PostgreSQ
       ok: true,
       checked: seen.length,
     });
+  });
+
+  it('is held back by an open append, never by a write transaction that appends nothing', async () => {
+    await db.pool.query('CREATE TABLE IF NOT EXISTS side_writes (note text)');
+    const appendOne = () =>
+      store.append(
+        `organisation:${randomUUID()}`,
+        'no-stream',
+        [
+          {
+            type: OrganisationRegistered.type,
+            data: { organisationId: 'h', name: 'H', kind: 'rocu' },
+          },
+        ],
+        { actor: { personId: 'p', organisationId: 'test' }, correlationId: randomUUID() },
+      );
+    const other = await db.pool.connect();
+    try {
+      // A projection's or an access log's transaction: it has written, it stays open.
+      await other.query('BEGIN');
+      await other.query(`INSERT INTO side_writes VALUES ('held open')`);
+      const appended = await appendOne();
+      expect(appended.globalPosition).toBeGreaterThan(0);
+      await other.query('ROLLBACK');
+
+      // An append's transaction, open: a later append waits for it, so no earlier row is skipped.
+      await other.query('BEGIN');
+      const open = new EventStore(other as unknown as Pool, registry, sealer, {
+        sealAfterAppend: false,
+        positionWaitMs: 100,
+      });
+      const early = await open.append(
+        `organisation:${randomUUID()}`,
+        'no-stream',
+        [
+          {
+            type: OrganisationRegistered.type,
+            data: { organisationId: 'e', name: 'E', kind: 'rocu' },
+          },
+        ],
+        { actor: { personId: 'p', organisationId: 'test' }, correlationId: randomUUID() },
+        { awaitGlobalPosition: false },
+      );
+      const later = appendOne();
+      await sleep(300);
+      await other.query('COMMIT');
+      const { globalPosition } = await later;
+      const earlyEvent = await store.readEvent(early.eventIds[0]);
+      expect(earlyEvent!.globalPosition).toBeLessThan(globalPosition!);
+    } finally {
+      other.release();
+    }
+  });
+
+  it('refuses an append in a transaction that wrote elsewhere first: it may lie below the horizon', async () => {
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`INSERT INTO side_writes VALUES ('first')`);
+      const inTransaction = new EventStore(client as unknown as Pool, registry, sealer, {
+        sealAfterAppend: false,
+      });
+      await expect(
+        inTransaction.append(
+          `organisation:${randomUUID()}`,
+          'no-stream',
+          [
+            {
+              type: OrganisationRegistered.type,
+              data: { organisationId: 'r', name: 'R', kind: 'rocu' },
+            },
+          ],
+          { actor: { personId: 'p', organisationId: 'test' }, correlationId: randomUUID() },
+          { awaitGlobalPosition: false },
+        ),
+      ).rejects.toMatchObject({ code: '55000' });
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 });

@@ -2,13 +2,8 @@ import type { Pool } from 'pg';
 
 /** Sealed (seq, position) pairs kept to answer appends that start waiting after their seal. */
 const RECENTLY_SEALED = 20_000;
-/** How often waiters still unanswered from memory are looked up in the log, while another instance seals. */
+/** How often waiters still unanswered from memory are looked up in the log. */
 const LOOKUP_EVERY_MS = 50;
-/**
- * The same while this instance seals: what it seals answers its waiters from memory, so a look-up
- * only guards against a seal it could not see (one of a previous leader's, just before a handover).
- */
-const LOOKUP_WHILE_SEALING_MS = 1000;
 
 /**
  * Appends waiting for the global position of their last event, answered from what this instance
@@ -25,14 +20,8 @@ export class SealWaiters {
   }
 
   /** Whether waiters memory could not answer are due to be looked up in the log. */
-  lookupDue(sealingHere: boolean): boolean {
-    const every = sealingHere ? LOOKUP_WHILE_SEALING_MS : LOOKUP_EVERY_MS;
-    return this.waiting.size > 0 && Date.now() - this.lastLookup >= every;
-  }
-
-  /** Makes the next look-up due at once (this instance has just taken over sealing). */
-  lookUpSoon(): void {
-    this.lastLookup = 0;
+  get lookupDue(): boolean {
+    return this.waiting.size > 0 && Date.now() - this.lastLookup >= LOOKUP_EVERY_MS;
   }
 
   /** The position of a seq this instance sealed recently, if it remembers it. */

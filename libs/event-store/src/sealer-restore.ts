@@ -5,6 +5,7 @@ import {
   type SealCandidate,
   type SealerHead,
 } from './global-log-links.js';
+import { SEAL_ROUND_LOCK } from './migrations/1765100000000-seal-in-one-statement.js';
 
 /**
  * After a logical restore transaction ids restart below the head, so new rows would sort
@@ -16,6 +17,22 @@ import {
  * many rows were sealed.
  */
 export async function resealAfterRestore(
+  client: PoolClient,
+  head: SealerHead,
+  batchSize: number,
+  linked: (links: GlobalLogLinks) => void,
+): Promise<number> {
+  // No other round runs meanwhile. A session lock taken before BEGIN: the snapshot, taken by the
+  // transaction's first query, must see every round that committed before this one got the lock.
+  await client.query('SELECT pg_advisory_lock($1)', [SEAL_ROUND_LOCK]);
+  try {
+    return await resealUnderLock(client, head, batchSize, linked);
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [SEAL_ROUND_LOCK]).catch(() => undefined);
+  }
+}
+
+async function resealUnderLock(
   client: PoolClient,
   head: SealerHead,
   batchSize: number,
