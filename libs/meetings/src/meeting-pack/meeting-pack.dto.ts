@@ -155,7 +155,11 @@ export class MeetingPackView {
   @ApiProperty({ type: PersonRefBody }) chair!: PersonRefBody;
   @ApiProperty({ example: '2025-01-14' }) heldOn!: string;
   @ApiProperty({ example: 'Middlesbrough, Ladgate Lane' }) place!: string;
-  @ApiProperty({ type: [String], description: 'The chair’s organisation first' })
+  @ApiProperty({
+    type: [String],
+    description: 'The chair’s organisation first',
+    example: ['cleveland-police', 'hartlepool-bc', 'probation-north-east'],
+  })
   invitedOrganisationIds!: string[];
   @ApiProperty({ type: [PackAgendaItemView] }) agenda!: PackAgendaItemView[];
   @ApiProperty({ type: AgendaPublicationView, nullable: true })

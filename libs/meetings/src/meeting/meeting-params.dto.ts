@@ -22,6 +22,7 @@ export const OptionalAgendaThreat = (): PropertyDecorator =>
       nullable: true,
       format: 'uuid',
       description: 'The agenda threat it concerns, if any',
+      example: '0197c1f0-0000-7000-8000-000000000001',
     }),
     IsOptional(),
     IsUUID(),
