@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { Column, Columns, NumberName } from './columns.js';
+import type { Column, ColumnType, Columns, NumberName } from './columns.js';
 import {
   type AnyTable,
   type ColumnName,
@@ -11,8 +11,8 @@ import {
 
 /*
  * Batched statements over a read-model table: each writes or reads any number of rows with one
- * statement whose rows travel as one JSON parameter, turned into rows on the server. The live
- * feed and rebuilds both write through them.
+ * statement whose parameters are one array per column, unnested into rows on the server. The
+ * live feed and rebuilds both write through them.
  */
 
 /** Some columns of a table's row. */
@@ -25,23 +25,35 @@ const columnOf = (table: AnyTable, name: string): Column => {
 };
 
 /**
- * The rows as a subquery with the given columns, typed as the table's: one `jsonb` parameter
- * (`$<first>`), an array of objects, turned into rows by `jsonb_to_recordset`. One
- * `JSON.stringify` costs the client half what an escaped array per column did, and the server
- * no more; a JSON null or a missing property is SQL NULL, JSON arrays become `text[]`.
+ * `text[]` travels as `jsonb[]`: unnest flattens an array of arrays completely, so each array
+ * goes as one JSON value and is turned back into `text[]` per row.
+ */
+const paramType = (type: ColumnType) => (type === 'text[]' ? 'jsonb[]' : `${type}[]`);
+
+const valueExpression = (name: string, type: ColumnType) =>
+  type === 'text[]'
+    ? `CASE WHEN u.${name} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.${name})) END`
+    : `u.${name}`;
+
+const paramValue = (type: ColumnType, value: unknown) => {
+  if (value === undefined || value === null) return null;
+  return type === 'jsonb' || type === 'text[]' ? JSON.stringify(value) : value;
+};
+
+/**
+ * The rows as a subquery with the given columns, typed as the table's, its parameters from
+ * `$<first>` on.
  */
 function rowSource(table: AnyTable, names: readonly string[], rows: readonly object[], first = 1) {
   const types = names.map((name) => columnOf(table, name).type);
   const quoted = names.map(quote);
-  const sql = `(SELECT ${quoted.join(', ')}
-     FROM jsonb_to_recordset($${first}::jsonb)
-       AS u(${quoted.map((name, i) => `${name} ${types[i]}`).join(', ')}))`;
-  const picked = rows.map((row) => {
-    const values: Record<string, unknown> = {};
-    for (const name of names) values[name] = (row as Record<string, unknown>)[name] ?? null;
-    return values;
-  });
-  return { sql, params: [JSON.stringify(picked)] };
+  const sql = `(SELECT ${quoted.map((name, i) => `${valueExpression(name, types[i])} AS ${name}`).join(', ')}
+     FROM unnest(${types.map((type, i) => `$${first + i}::${paramType(type)}`).join(', ')})
+       AS u(${quoted.join(', ')}))`;
+  const params = names.map((name, i) =>
+    rows.map((row) => paramValue(types[i], (row as Record<string, unknown>)[name])),
+  );
+  return { sql, params };
 }
 
 /** A row as `row_to_json` gives it, timestamps normalised to ISO 8601 in UTC. */
@@ -55,20 +67,16 @@ function fromJson<Row>(table: AnyTable, row: Record<string, unknown>): Row {
   return row as Row;
 }
 
-/** Compares keys (their values in key order) as JSON gives them back: timestamps in UTC. */
-function keyString(table: AnyTable, values: readonly unknown[]): string {
-  const key: readonly string[] = table.primaryKey;
-  return JSON.stringify(
-    values.map((value, i) =>
-      columnOf(table, key[i]).type === 'timestamptz' && typeof value === 'string'
-        ? new Date(value).toISOString()
-        : value,
-    ),
-  );
+/** Compares keys as JSON gives them back: timestamps in UTC, the rest as written. */
+function keyString(table: AnyTable, row: object): string {
+  const values = (table.primaryKey as readonly string[]).map((name) => {
+    const value = (row as Record<string, unknown>)[name];
+    return columnOf(table, name).type === 'timestamptz' && typeof value === 'string'
+      ? new Date(value).toISOString()
+      : value;
+  });
+  return JSON.stringify(values);
 }
-
-const keyValues = (table: AnyTable, row: object) =>
-  (table.primaryKey as readonly string[]).map((name) => (row as Record<string, unknown>)[name]);
 
 /** Loads the rows with the given keys in one statement, as JSON gives them (see `column`). */
 export async function loadRows<T extends AnyTable>(
@@ -120,23 +128,19 @@ export async function insertRows<T extends AnyTable, N extends ColumnName<T> = C
   const names = written(table, options.columns);
   const key: readonly string[] = table.primaryKey;
   const source = rowSource(table, names, rows);
-  // The inserted keys come back as one JSON array, not a row each.
-  const { rows: answer } = await db.query<{ keys: unknown[][] }>(
-    `WITH inserted AS (
-       INSERT INTO ${qualified(schema, table)} (${names.map(quote).join(', ')})
-       SELECT * FROM ${source.sql} s
-       ON CONFLICT (${key.map(quote).join(', ')}) DO NOTHING
-       RETURNING ${key.map(quote).join(', ')})
-     SELECT coalesce(json_agg(json_build_array(${key.map(quote).join(', ')})), '[]') AS keys
-       FROM inserted`,
+  const { rows: inserted } = await db.query<{ key: Record<string, unknown> }>(
+    `INSERT INTO ${qualified(schema, table)} (${names.map(quote).join(', ')})
+     SELECT * FROM ${source.sql} s
+     ON CONFLICT (${key.map(quote).join(', ')}) DO NOTHING
+     RETURNING json_build_object(${key.map((name) => `'${name}', ${quote(name)}`).join(', ')}) AS key`,
     source.params,
   );
   const byKey = new Map<string, RowPart<T, N | KeyName<T>>>();
   for (const row of rows) {
-    const id = keyString(table, keyValues(table, row));
+    const id = keyString(table, row);
     if (!byKey.has(id)) byKey.set(id, row as RowPart<T, N | KeyName<T>>);
   }
-  return (answer[0]?.keys ?? []).map((returned) => byKey.get(keyString(table, returned))!);
+  return inserted.map(({ key: returned }) => byKey.get(keyString(table, returned))!);
 }
 
 /**
