@@ -9,7 +9,7 @@ import type {
 import { type AccessContext, enforce, RecordNotFoundError } from '@soc/security';
 import type { PoolClient } from 'pg';
 import { meetingDescriptor } from '../meeting/meeting-record.js';
-import { MeetingViewReader } from '../partner-actions-projection/meeting-view-reader.js';
+import { MeetingViewReader, rowsOf } from '../partner-actions-projection/meeting-view-reader.js';
 import type {
   IntelligenceItemRow,
   ThreatSummaryRow,
@@ -45,9 +45,6 @@ export class GetMeetingPackQuery extends Query<MeetingPackView> {
   }
 }
 
-const rowsOf = async <T>(db: PoolClient, sql: string, params: unknown[]): Promise<T[]> =>
-  (await db.query<{ row: T }>(sql, params)).rows.map((r) => r.row);
-
 /**
  * Everything is read as the caller, so row-level security decides what exists for them: the
  * meeting (404 unless their organisation chairs it or is invited, or they audit), intelligence
@@ -62,18 +59,7 @@ export class GetMeetingPackHandler implements IQueryHandler<GetMeetingPackQuery>
     const { asOf, ...consistency } = params;
     return this.views.read(access, consistency, async (db, today) => {
       const date = asOf ?? today;
-      const [meeting] = await rowsOf<MeetingRow>(
-        db,
-        `SELECT row_to_json(m) AS row FROM meetings.meetings m WHERE meeting_id = $1`,
-        [meetingId],
-      );
-      if (!meeting) throw new RecordNotFoundError('meeting', meetingId);
-      const descriptor = meetingDescriptor(meetingId, {
-        chairOrganisationId: meeting.chair_organisation_id,
-        invited: meeting.invited_organisation_ids,
-      });
-      // Row-level security let it through, so its existence is no secret from the caller.
-      enforce(access.principal, 'meeting-pack:read', descriptor, { existenceIsPublic: true });
+      const meeting = await packMeeting(db, access, meetingId);
 
       const series = await seriesUpTo(db, meeting);
       const previous = series[1] ?? null;
@@ -134,6 +120,30 @@ export class GetMeetingPackHandler implements IQueryHandler<GetMeetingPackQuery>
 const organisationsOf = (meeting: MeetingRow) => [
   ...new Set([meeting.chair_organisation_id, ...meeting.invited_organisation_ids]),
 ];
+
+/**
+ * The meeting, if the caller may read its pack (and its live updates): 404 unless their
+ * organisation chairs it or is invited, or they audit.
+ */
+export async function packMeeting(
+  db: PoolClient,
+  access: AccessContext,
+  meetingId: string,
+): Promise<MeetingRow> {
+  const [meeting] = await rowsOf<MeetingRow>(
+    db,
+    `SELECT row_to_json(m) AS row FROM meetings.meetings m WHERE meeting_id = $1`,
+    [meetingId],
+  );
+  if (!meeting) throw new RecordNotFoundError('meeting', meetingId);
+  const descriptor = meetingDescriptor(meetingId, {
+    chairOrganisationId: meeting.chair_organisation_id,
+    invited: meeting.invited_organisation_ids,
+  });
+  // Row-level security let it through, so its existence is no secret from the caller.
+  enforce(access.principal, 'meeting-pack:read', descriptor, { existenceIsPublic: true });
+  return meeting;
+}
 
 /** This meeting and the series' earlier ones (same chair organisation and kind), newest first. */
 function seriesUpTo(db: PoolClient, meeting: MeetingRow): Promise<MeetingRow[]> {
@@ -236,7 +246,12 @@ async function intelligenceOf(db: PoolClient, meetingId: string): Promise<PackIn
       WHERE meeting_id = $1 ORDER BY shared_on, global_position`,
     [meetingId],
   );
-  return items.map((item) => ({
+  return items.map(intelligenceView);
+}
+
+/** An intelligence item as the pack and the live stream show it. */
+export function intelligenceView(item: IntelligenceItemRow): PackIntelligenceView {
+  return {
     itemId: item.item_id,
     threatId: item.threat_id,
     summary: item.summary,
@@ -252,7 +267,7 @@ async function intelligenceOf(db: PoolClient, meetingId: string): Promise<PackIn
       organisationId: item.shared_by_organisation_id,
     },
     sharedOn: item.shared_on,
-  }));
+  };
 }
 
 const RANK: readonly Attendance[] = ['present', 'observer', 'apologies', 'absent'];

@@ -30,3 +30,7 @@ export class MeetingViewReader {
     return this.reader.read(access, (db) => run(db, today));
   }
 }
+
+/** The `row` column of each result row, for queries that select `row_to_json(x) AS row`. */
+export const rowsOf = async <T>(db: PoolClient, sql: string, params: unknown[]): Promise<T[]> =>
+  (await db.query<{ row: T }>(sql, params)).rows.map((r) => r.row);
