@@ -51,6 +51,7 @@ export class SealInOneStatement1765100000000 implements MigrationInterface {
       CREATE FUNCTION event_store.append_horizon() RETURNS xid8 LANGUAGE plpgsql VOLATILE AS $$
       DECLARE
         snapshot pg_snapshot := pg_current_snapshot();
+        this_database oid := (SELECT oid FROM pg_database WHERE datname = current_database());
         horizon xid8;
       BEGIN
         -- Read after the snapshot: an append that had its transaction id by then held the lock
@@ -62,7 +63,8 @@ export class SealInOneStatement1765100000000 implements MigrationInterface {
            SELECT t.transactionid::text::bigint
              FROM pg_locks a
              JOIN pg_locks t ON t.virtualtransaction = a.virtualtransaction
-            WHERE a.locktype = 'advisory' AND a.classid = 0 AND a.objid = ${APPEND_LOCK}
+            WHERE a.locktype = 'advisory' AND a.database = this_database
+              AND a.classid = 0 AND a.objid = ${APPEND_LOCK}
               AND a.objsubid = 1 AND a.granted
               AND t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock' AND t.granted);
         RETURN coalesce(horizon, pg_snapshot_xmax(snapshot));
