@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
@@ -13,6 +14,7 @@ import {
   ROLES,
   ROUTE_PERMISSION,
 } from '@soc/security';
+import type { Response } from 'supertest';
 import { principal, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -69,6 +71,8 @@ interface PreparedRequest {
   readonly body?: object;
   /** What the policy is asked about; by default a record owned by the target organisation. */
   readonly resource?: ResourceDescriptor;
+  /** A Server-Sent Events route: an answer that opens the stream is taken, then closed. */
+  readonly stream?: true;
 }
 
 interface Case {
@@ -157,6 +161,12 @@ const CASES: Record<string, Case> = {
     prepare: async (ctx) => {
       const { meetingId, minPosition } = await ctx.scheduledMeeting();
       return { path: `/meetings/${meetingId}/pack`, query: { minPosition } };
+    },
+  },
+  'GET /meetings/:meetingId/events': {
+    prepare: async (ctx) => {
+      const { meetingId, minPosition } = await ctx.scheduledMeeting();
+      return { path: `/meetings/${meetingId}/events`, query: { minPosition }, stream: true };
     },
   },
   'GET /threats/:threatId': {
@@ -448,6 +458,24 @@ const actionBody = (organisationId: string, personId: string) => ({
 
 const RELATIONS_TESTED: readonly Relation[] = ['owner', 'none'];
 
+/** A response parser that closes an event stream once it has opened, and reads any other answer. */
+function closingStreams(response: Response, done: (error: Error | null, body: unknown) => void) {
+  const res = response as unknown as IncomingMessage & { text?: string };
+  if (res.headers['content-type']?.startsWith('text/event-stream')) {
+    res.destroy();
+    res.text = '(event stream opened)';
+    done(null, {});
+    return;
+  }
+  let text = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => (text += chunk));
+  res.on('end', () => {
+    res.text = text;
+    done(null, text.startsWith('{') ? JSON.parse(text) : {});
+  });
+}
+
 const asArray = (value: unknown): string[] =>
   value === undefined ? [''] : Array.isArray(value) ? value.map(String) : [String(value)];
 
@@ -532,6 +560,7 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
     let call = as[verb](request.path);
     if (request.query) call = call.query(request.query);
     if (request.body) call = call.send(request.body);
+    if (request.stream) call = call.parse(closingStreams);
     return call;
   };
 

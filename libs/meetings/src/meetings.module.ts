@@ -7,6 +7,9 @@ import { DueDateRequestsController } from './due-date-requests/due-date-requests
 import { dueDateRequestHandlers } from './due-date-requests/due-date-requests.commands.js';
 import { FinaliseMinutesController } from './finalise-minutes/finalise-minutes.controller.js';
 import { finaliseMinutesHandlers } from './finalise-minutes/finalise-minutes.commands.js';
+import { MeetingLiveController } from './meeting-live/meeting-live.controller.js';
+import { MeetingLiveFeed } from './meeting-live/meeting-live.feed.js';
+import { OpenMeetingLiveHandler } from './meeting-live/meeting-live.query.js';
 import { MeetingPackController } from './meeting-pack/meeting-pack.controller.js';
 import { GetMeetingPackHandler } from './meeting-pack/meeting-pack.query.js';
 import { MyActionsController } from './my-actions/my-actions.controller.js';
@@ -33,7 +36,7 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
 /**
  * Partnership meetings: scheduling, invitations, the agenda, attendance, intelligence, decisions,
  * the actions agreed and their life afterwards, minutes and their corrections; the partners'
- * view of their organisation's actions, and the meeting pack.
+ * view of their organisation's actions, the meeting pack and its live updates.
  */
 @Module({
   controllers: [
@@ -48,6 +51,7 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
     DueDateRequestsController,
     MyActionsController,
     MeetingPackController,
+    MeetingLiveController,
   ],
   providers: [
     { provide: CLOCK, useValue: systemClock },
@@ -67,6 +71,8 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
     MeetingViewReader,
     GetMyActionsHandler,
     GetMeetingPackHandler,
+    MeetingLiveFeed,
+    OpenMeetingLiveHandler,
   ],
 })
 export class MeetingsModule {}

@@ -74,15 +74,15 @@ export function meetingsHarness() {
     return body.meetingId as string;
   };
 
-  /** A meeting with a threat of Cleveland's on its agenda. */
+  /** A meeting with a threat of Cleveland's on its agenda, and the position that reached. */
   const meetingWithThreat = async (overrides: Record<string, unknown> = {}) => {
     const meetingId = await schedule(overrides);
     const threatId = randomUUID();
-    await as.chair
+    const { body } = await as.chair
       .post(`/meetings/${meetingId}/agenda`)
       .send({ threatId, ownerOrganisationId: org.cleveland })
       .expect(200);
-    return { meetingId, threatId };
+    return { meetingId, threatId, globalPosition: body.globalPosition as number };
   };
 
   const actionBody = (threatId: string, overrides: Record<string, unknown> = {}) => ({

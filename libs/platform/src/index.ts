@@ -11,6 +11,7 @@ export { resolveDatabase } from './database/resolve-database.js';
 export { configureHttp } from './http/configure-http.js';
 export { IdempotencyModule } from './http/idempotency/idempotency.module.js';
 export { HttpProblem } from './http/problem-details.filter.js';
+export { validationPipe } from './http/validation.js';
 export { RateLimitModule } from './http/rate-limit/rate-limit.js';
 export {
   SLUG,
