@@ -45,10 +45,8 @@ describe('Concurrent appends grouped into one statement (real PostgreSQL)', () =
       },
     }) as Pool;
     sealer = new GlobalLogSealer(db.pool);
-    // Without the chasing round, so that every append statement goes through pool.query, counted.
     store = new EventStore(counting, new EventTypeRegistry(allEventContracts), sealer, {
       appendStatementsInFlight: 1,
-      sealAfterAppend: false,
     });
     sealer.start();
   });

@@ -1,38 +1,22 @@
-import type { Pool, PoolClient } from 'pg';
 import type { HashedEnvelope } from './recorded-event.js';
 import { appendStatementSize } from './event-store.metrics.js';
 
 /** An event ready to store: its envelope, hash, and payload JSON serialised once. */
 export type StoredEnvelope = HashedEnvelope & { hash: string; payloadJson: string };
 
-/** A statement as the batcher sends it. */
-export interface Statement {
-  name: string;
-  text: string;
-  values: unknown[];
-}
-
-/**
- * A statement sent right behind each append's INSERT on the same connection, pipelined, so it
- * runs the moment the INSERT has committed without a round trip of its own (the sealer's round:
- * what has just committed gets its global position in the same exchange).
- */
-export interface AppendChaser {
-  /** Whether to chase now (not while the sealer is stopped). */
-  readonly active: boolean;
-  statement(): Statement;
-  /** Told of the chasing statement's first row; its failure is left to whoever else does that work. */
-  done(row: unknown): void;
+/** What the batcher needs of a pool (or of one client, inside a caller's transaction). */
+export interface Queryable {
+  query<R extends object>(config: {
+    name?: string;
+    text: string;
+    values: unknown[];
+  }): Promise<{ rows: R[] }>;
 }
 
 export interface AppendBatcherOptions {
   /** Statements in flight at once; appends arriving meanwhile wait and go together (default 2). */
   readonly maxInFlight?: number;
-  readonly chaser?: AppendChaser;
 }
-
-/** pg's pipeline mode (pg 8.23, a client option): queries are written without waiting for the previous answer. */
-type PipelinedClient = PoolClient & { pipeline: boolean };
 
 interface PendingAppend {
   readonly rows: readonly StoredEnvelope[];
@@ -112,7 +96,7 @@ function eventValues(r: StoredEnvelope): unknown[] {
 }
 
 /** A named statement (parsed once per connection) for these rows: one value per parameter, or one array per column. */
-function statement(rows: readonly unknown[][]): Statement {
+function statement(rows: readonly unknown[][]): { name: string; text: string; values: unknown[] } {
   if (rows.length <= MAX_VALUES_ROWS) {
     return {
       name: `event-store-append-${rows.length}`,
@@ -125,15 +109,6 @@ function statement(rows: readonly unknown[][]): Statement {
     text: INSERT_UNNEST_SQL,
     values: rows[0].map((_, c) => rows.map((row) => row[c])),
   };
-}
-
-/**
- * Whether an error leaves its connection unfit to go back to the pool: no SQLSTATE (the socket's
- * own), or a connection exception, operator intervention (the session was ended), or a system error.
- */
-function endsConnection(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code !== 'string' || /^(08|57|58|XX)/.test(code);
 }
 
 /** The largest seq among an append's stored rows. */
@@ -154,16 +129,14 @@ function lastSeqOf(pending: PendingAppend, seqs: ReadonlyMap<string, string>): s
  */
 export class AppendBatcher {
   private readonly maxInFlight: number;
-  private readonly chaser: AppendChaser | undefined;
   private readonly queue: PendingAppend[] = [];
   private inFlight = 0;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly db: Queryable,
     options: AppendBatcherOptions = {},
   ) {
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 2);
-    this.chaser = options.chaser;
   }
 
   /** Stores one append's rows; resolves with the seq of its last event, or null if a unique constraint refused it. */
@@ -226,36 +199,9 @@ export class AppendBatcher {
 
   /** Inserts rows in one statement; answers with each event id's seq. */
   private async insert(rows: readonly StoredEnvelope[]): Promise<Map<string, string>> {
-    const insert = statement(rows.map(eventValues));
-    const { rows: stored } = this.chaser?.active
-      ? await this.insertChased(insert, this.chaser)
-      : await this.pool.query<{ event_id: string; seq: string }>(insert);
+    const { rows: stored } = await this.db.query<{ event_id: string; seq: string }>(
+      statement(rows.map(eventValues)),
+    );
     return new Map(stored.map((row) => [row.event_id, row.seq]));
-  }
-
-  /**
-   * The INSERT and the chasing statement written together on one connection, each in its own
-   * implicit transaction (pipelined, with a sync each): the INSERT commits, then the chaser runs.
-   * The INSERT's answer is returned as soon as it comes; the connection goes back to the pool
-   * once the chaser has answered too, with pipelining off again.
-   */
-  private async insertChased(
-    insert: Statement,
-    chaser: AppendChaser,
-  ): Promise<{ rows: { event_id: string; seq: string }[] }> {
-    const client = (await this.pool.connect()) as PipelinedClient;
-    // A checked-out client's own errors (a cut connection) surface through its queries.
-    if (client.listenerCount('error') === 0) client.on('error', () => undefined);
-    client.pipeline = true;
-    const inserted = client.query<{ event_id: string; seq: string }>(insert);
-    const chased = client.query(chaser.statement()).then((result) => chaser.done(result.rows[0]));
-    void Promise.allSettled([inserted, chased]).then((outcomes) => {
-      client.pipeline = false;
-      const broken = outcomes.find(
-        (o): o is PromiseRejectedResult => o.status === 'rejected' && endsConnection(o.reason),
-      );
-      client.release(broken ? (broken.reason as Error) : undefined);
-    });
-    return inserted;
   }
 }

@@ -36,8 +36,6 @@ export class EventStore {
   private readonly maxPayloadBytes: number;
   private readonly positionWaitMs: number;
   private readonly batcher: AppendBatcher;
-  /** Whether each append's INSERT carries a sealing round behind it. */
-  private readonly chased: boolean;
   private readonly reads: EventReads;
   /** Last known (version, hash) per stream. Committed events never change, so this cannot go stale in a way that matters: a newer version makes the insert conflict. */
   private readonly streamHeads = new Map<string, { version: number; hash: string }>();
@@ -50,19 +48,7 @@ export class EventStore {
   ) {
     this.maxPayloadBytes = options.maxPayloadBytes ?? 256 * 1024;
     this.positionWaitMs = options.positionWaitMs ?? 5000;
-    this.chased = options.sealAfterAppend ?? true;
-    this.batcher = new AppendBatcher(pool, {
-      maxInFlight: options.appendStatementsInFlight,
-      chaser: this.chased
-        ? {
-            get active() {
-              return sealer.running;
-            },
-            statement: () => sealer.roundStatement(),
-            done: (row) => sealer.roundDone(row),
-          }
-        : undefined,
-    });
+    this.batcher = new AppendBatcher(pool, { maxInFlight: options.appendStatementsInFlight });
     this.reads = new EventReads(pool, registry);
   }
 
@@ -295,9 +281,7 @@ export class EventStore {
 
   private positionOf(seq: string, options: AppendOptions): Promise<number | null> {
     if (options.awaitGlobalPosition === false) return Promise.resolve(null);
-    return this.sealer.waitForSeq(seq, this.positionWaitMs, {
-      chased: this.chased && this.sealer.running,
-    });
+    return this.sealer.waitForSeq(seq, this.positionWaitMs);
   }
 
   private remember(streamId: string, version: number, hash: string): void {

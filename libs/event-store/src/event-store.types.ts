@@ -44,9 +44,4 @@ export interface EventStoreOptions {
   readonly positionWaitMs?: number;
   /** Append statements in flight at once; concurrent appends beyond it are grouped (default 2). */
   readonly appendStatementsInFlight?: number;
-  /**
-   * Send a sealing round right behind each append's INSERT, pipelined on its connection, so the
-   * append learns its global position without waiting for the sealer's loop (default true).
-   */
-  readonly sealAfterAppend?: boolean;
 }

@@ -23,9 +23,6 @@ const SEALER_LOCK = 0x50c5ea1;
 const LEASE_RETRY_MS = 500;
 
 const UNIQUE_VIOLATION = '23505';
-/** How long a waiter whose append is chased gives the chaser before it wakes the loop. */
-const CHASE_GRACE_MS = 5;
-
 /** What event_store.seal_next answers. */
 interface SealRound {
   restored: boolean;
@@ -55,7 +52,7 @@ export class GlobalLogSealer {
   private readonly onError: (error: unknown) => void;
   private readonly onReset: (sealed: number) => void;
   private readonly lease: LeaderLease;
-  private started = false;
+  private running = false;
   private loop: Promise<void> | null = null;
   private readonly wakeup = new Wakeup();
   /** The newest position this instance sealed. */
@@ -75,24 +72,19 @@ export class GlobalLogSealer {
     this.lease = new LeaderLease(pool, SEALER_LOCK);
   }
 
-  /** Whether the sealer has been started and not stopped. */
-  get running(): boolean {
-    return this.started;
-  }
-
   /** Whether this instance currently holds the sealer's lease. */
   get leading(): boolean {
     return this.lease.held;
   }
 
   start(): void {
-    if (this.started) return;
-    this.started = true;
+    if (this.running) return;
+    this.running = true;
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
-    this.started = false;
+    this.running = false;
     this.wake();
     await this.loop;
     this.loop = null;
@@ -109,26 +101,17 @@ export class GlobalLogSealer {
     return () => this.positionListeners.delete(listener);
   }
 
-  /**
-   * Resolves with the global position of the event stored at `seq`, or null after the timeout.
-   * `chased`: a round was sent right behind the append (see AppendChaser), which usually answers;
-   * the loop is woken only if it has not after a few milliseconds (an older transaction was still
-   * open when it ran, say).
-   */
-  waitForSeq(seq: string, timeoutMs: number, { chased = false } = {}): Promise<number | null> {
+  /** Resolves with the global position of the event stored at `seq`, or null after the timeout. */
+  waitForSeq(seq: string, timeoutMs: number): Promise<number | null> {
     const known = this.waiters.known(seq);
     if (known !== undefined) return Promise.resolve(known);
     const waiting = this.waiters.wait(seq, timeoutMs);
-    if (!this.started) {
+    if (!this.running) {
       void this.sealOnce()
         .then(() => this.waiters.lookUp(this.pool))
         .catch(this.onError);
     }
-    if (!chased) this.wake();
-    else {
-      const nudge = setTimeout(() => this.wake(), CHASE_GRACE_MS);
-      void waiting.then(() => clearTimeout(nudge));
-    }
+    this.wake();
     return waiting;
   }
 
@@ -168,7 +151,7 @@ export class GlobalLogSealer {
 
   private async run(): Promise<void> {
     let failures = 0;
-    while (this.started) {
+    while (this.running) {
       let sealed = 0;
       try {
         sealed = await this.sealOnce();
@@ -178,7 +161,7 @@ export class GlobalLogSealer {
         failures++;
         this.onError(error);
       }
-      if (sealed < this.batchSize && this.started) {
+      if (sealed < this.batchSize && this.running) {
         await this.wakeup.sleep(
           failures > 0 ? Math.min(5000, this.idleMs * 2 ** failures) : this.idleMs,
         );
@@ -187,43 +170,29 @@ export class GlobalLogSealer {
   }
 
   /**
-   * One round in one statement (event_store.seal_next, see its migration): the next finished rows
-   * past the head get their links, and the head moves. Rounds run one at a time whoever sends
-   * them (the leader's loop, or a chaser behind an append), under a transaction-level lock.
+   * One round in one statement (event_store.seal_next, see its migration): the next finished
+   * appends' rows past the head get their links, and the head moves. Rounds run one at a time
+   * under a transaction-level lock, so even two instances that both believe they lead (a lease
+   * handover) only take turns.
    */
-  roundStatement(): { name: string; text: string; values: unknown[] } {
-    return {
+  private async sealBatch(client: PoolClient): Promise<number> {
+    const { rows } = await client.query<SealRound>({
       name: 'event-store-seal-next',
       text: 'SELECT restored, consumed, first_position, seqs FROM event_store.seal_next($1)',
       values: [this.batchSize],
-    };
-  }
-
-  /** Takes in a round's outcome, however it was sent; returns how many rows it consumed. */
-  roundDone(row: unknown): number {
-    const round = row as SealRound;
-    if (round.restored) {
-      // Only the leader's loop reseals after a restore.
-      this.wake();
-      return 0;
-    }
+    });
+    const round = rows[0];
+    if (round.restored) return this.resealAfterRestore(client);
     if (round.consumed <= 0) return 0;
     const first = Number(round.first_position);
     if (round.seqs.length > 0) {
-      this.newest = Math.max(this.newest, first + round.seqs.length - 1);
+      this.newest = first + round.seqs.length - 1;
       this.remember(
         round.seqs,
         round.seqs.map((_, i) => first + i),
       );
-      for (const listener of this.positionListeners) listener(this.newest);
     }
     return round.consumed;
-  }
-
-  private async sealBatch(client: PoolClient): Promise<number> {
-    const { rows } = await client.query<SealRound>(this.roundStatement());
-    if (rows[0].restored) return this.resealAfterRestore(client);
-    return this.roundDone(rows[0]);
   }
 
   /** Seals what a logical restore left unsealed and restarts the head (see resealAfterRestore). */

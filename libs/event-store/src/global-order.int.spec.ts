@@ -47,10 +47,7 @@ async function writer(
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
-      // Inside the caller's transaction nothing is committed yet: no round can chase the INSERT.
-      const inTransaction = new EventStore(client as unknown as Pool, registry, sealer, {
-        sealAfterAppend: false,
-      });
+      const inTransaction = new EventStore(client as unknown as Pool, registry, sealer);
       await inTransaction.append(
         stream.id,
         stream.version === 0 ? 'no-stream' : stream.version,
@@ -176,10 +173,7 @@ describe('global order under concurrent, late-committing writers (real PostgreSQ
 
       // An append's transaction, open: a later append waits for it, so no earlier row is skipped.
       await other.query('BEGIN');
-      const open = new EventStore(other as unknown as Pool, registry, sealer, {
-        sealAfterAppend: false,
-        positionWaitMs: 100,
-      });
+      const open = new EventStore(other as unknown as Pool, registry, sealer);
       const early = await open.append(
         `organisation:${randomUUID()}`,
         'no-stream',
@@ -208,9 +202,7 @@ describe('global order under concurrent, late-committing writers (real PostgreSQ
     try {
       await client.query('BEGIN');
       await client.query(`INSERT INTO side_writes VALUES ('first')`);
-      const inTransaction = new EventStore(client as unknown as Pool, registry, sealer, {
-        sealAfterAppend: false,
-      });
+      const inTransaction = new EventStore(client as unknown as Pool, registry, sealer);
       await expect(
         inTransaction.append(
           `organisation:${randomUUID()}`,

@@ -26,9 +26,7 @@ describe('sealer after a logical restore (real PostgreSQL)', () => {
   });
 
   it('resets its head, loses nothing and seals nothing twice', async () => {
-    // Sealed by its loop only: a round chased behind an append could still be running after the
-    // sealer stops, and seal the row this test means to leave unsealed.
-    const first = eventStoreFor(db.pool, { sealAfterAppend: false });
+    const first = eventStoreFor(db.pool);
     const before = `organisation:${randomUUID()}`;
     await first.store.append(
       before,

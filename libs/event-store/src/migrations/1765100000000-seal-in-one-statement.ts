@@ -15,10 +15,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * candidates, then write). The link hash is the one `globalLinkHash` computes, so verification is
  * unchanged: SHA-256 over `{"eventHash":..,"globalPosition":..,"previousHash":..,"sealedAt":..}`.
  *
- * Any connection may run a round (the sealer's loop, or a round pipelined behind an append's
- * INSERT): rounds take a transaction-level lock, so they run one after the other. The candidates
- * are read before anything is written, so a round holds no transaction id while the horizon is
- * taken. The head moves only if it is still where it was read (`consumed` -1 otherwise).
+ * Rounds take a transaction-level lock, so they run one after the other even when two instances
+ * both believe they lead (a lease handover). The candidates are read before anything is written,
+ * so a round holds no transaction id while the horizon is taken. The head moves only if it is
+ * still where it was read (`consumed` -1 otherwise).
  */
 /** Transaction-level advisory lock that serialises sealing rounds (see also sealer-restore). */
 export const SEAL_ROUND_LOCK = 0x50c5ea2;
@@ -94,8 +94,8 @@ export class SealInOneStatement1765100000000 implements MigrationInterface {
         link text;
         horizon xid8;
       BEGIN
-        -- One round at a time, whoever sends it: a round waiting here starts the moment the one
-        -- before commits, and its statements below see that round's head and links.
+        -- One round at a time: a round waiting here starts the moment the one before commits, and
+        -- its statements below see that round's head and links.
         PERFORM pg_advisory_xact_lock(${SEAL_ROUND_LOCK});
         SELECT h.transaction_id, h.seq INTO head_xid, head_seq FROM event_store.sealer_head h;
         IF head_xid >= pg_snapshot_xmax(pg_current_snapshot()) THEN
