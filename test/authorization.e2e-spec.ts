@@ -157,6 +157,12 @@ const CASES: Record<string, Case> = {
   'GET /views/my-actions': {
     prepare: (ctx) => ({ path: '/views/my-actions', query: { minPosition: ctx.minPosition } }),
   },
+  'GET /views/my-actions/digest': {
+    prepare: (ctx) => ({
+      path: '/views/my-actions/digest',
+      query: { minPosition: ctx.minPosition },
+    }),
+  },
   'GET /meetings/:meetingId/pack': {
     prepare: async (ctx) => {
       const { meetingId, minPosition } = await ctx.scheduledMeeting();

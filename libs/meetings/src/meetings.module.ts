@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CLOCK, systemClock } from '@soc/platform';
 import { RecordCommands } from '@soc/security';
+import { ActionDigestController } from './action-digest/action-digest.controller.js';
+import { GetActionDigestHandler } from './action-digest/action-digest.query.js';
 import { AgreeActionController } from './agree-action/agree-action.controller.js';
 import { AgreePartnerActionHandler } from './agree-action/agree-action.commands.js';
 import { DueDateRequestsController } from './due-date-requests/due-date-requests.controller.js';
@@ -50,6 +52,7 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
     UpdateActionController,
     DueDateRequestsController,
     MyActionsController,
+    ActionDigestController,
     MeetingPackController,
     MeetingLiveController,
   ],
@@ -70,6 +73,7 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
     ...dueDateRequestHandlers,
     MeetingViewReader,
     GetMyActionsHandler,
+    GetActionDigestHandler,
     GetMeetingPackHandler,
     MeetingLiveFeed,
     OpenMeetingLiveHandler,

@@ -1,7 +1,8 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { MeetingKind } from '@soc/contracts';
 import type { AccessContext } from '@soc/security';
-import { MeetingViewReader } from '../partner-actions-projection/meeting-view-reader.js';
+import type { PoolClient } from 'pg';
+import { MeetingViewReader, rowsOf } from '../partner-actions-projection/meeting-view-reader.js';
 import {
   type AgreedRow,
   countsOf,
@@ -33,19 +34,28 @@ export class GetMyActionsHandler implements IQueryHandler<GetMyActionsQuery> {
     const { organisationId } = access.principal;
     return this.views.read(access, consistency, async (db, today) => {
       const date = asOf ?? today;
-      const { rows } = await db.query<{ row: AgreedRow }>(
-        `SELECT row_to_json(a) AS row FROM meetings.partner_actions a
-          WHERE a.meeting_id IS NOT NULL AND a.agreed_on <= $2::date
-            AND (a.lead_organisation_id = $1 OR $1 = ANY (a.supporting_organisation_ids))`,
-        [organisationId, date],
-      );
-      const actions = rows
-        .map(({ row }) => myAction(row, organisationId, date))
+      const actions = (await organisationActions(db, organisationId, date))
         .filter((a) => (status === undefined || a.status === status) && (role ?? a.role) === a.role)
         .sort(overdueFirst);
       return { asOf: date, organisationId, counts: countsOf(actions), actions };
     });
   }
+}
+
+/** The actions an organisation leads or supports, agreed by a business date, as they stood then. */
+export async function organisationActions(
+  db: PoolClient,
+  organisationId: string,
+  date: string,
+): Promise<MyActionView[]> {
+  const rows = await rowsOf<AgreedRow>(
+    db,
+    `SELECT row_to_json(a) AS row FROM meetings.partner_actions a
+      WHERE a.meeting_id IS NOT NULL AND a.agreed_on <= $2::date
+        AND (a.lead_organisation_id = $1 OR $1 = ANY (a.supporting_organisation_ids))`,
+    [organisationId, date],
+  );
+  return rows.map((row) => myAction(row, organisationId, date));
 }
 
 function myAction(row: AgreedRow, organisationId: string, date: string): MyActionView {
