@@ -1,12 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { allEventContracts } from '@soc/contracts';
+import { EventStore, EventTypeRegistry } from '@soc/event-store';
 import {
   benchMetadata,
   emmettEvents,
   emmettReader,
   openEmmett,
   openOurStore,
+  type OpenStore,
   organisationData,
   ourEvents,
   ourPoolSize,
@@ -47,9 +50,9 @@ async function slowly<T>(
 
 /**
  * Slow transactions that write a row of their own in the store's database. Appends through
- * this store's and Emmett's public API cannot join a transaction the caller holds, so the slow
- * transactions hold back what both readers wait on instead: the oldest running transaction
- * (the snapshot's xmin), which every append that starts meanwhile commits behind.
+ * Emmett's public API cannot join a transaction the caller holds, so the slow transactions hold
+ * back what its reader waits on instead: the oldest running transaction (the snapshot's xmin),
+ * which every append that starts meanwhile commits behind.
  */
 async function sideTableSlowConnections(url: string) {
   const pool = benchPool({ connectionString: url, max: 8 });
@@ -137,10 +140,50 @@ export function rawTarget(url: string): Target {
   };
 }
 
+/**
+ * Ours: slow transactions are appends of its own, each the first write of a transaction the bench
+ * holds open (an `EventStore` on that one connection), so their rows carry a transaction id taken
+ * long before they commit. Other writes would not hold its sealer back: it waits for appends only.
+ */
+function ourSlowConnections(url: string, open: OpenStore) {
+  const pool = benchPool({ connectionString: url, max: 8, types: stockTypes });
+  return {
+    async connection(): Promise<SlowConnection> {
+      const client = await pool.connect();
+      const inTransaction = new EventStore(
+        client as unknown as pg.Pool,
+        new EventTypeRegistry(allEventContracts),
+        open.sealer,
+      );
+      return {
+        transact: (sleepMs, commit) =>
+          slowly(
+            client,
+            async () => {
+              const stream = `bench:slow-${randomUUID()}`;
+              await inTransaction.append(
+                stream,
+                'no-stream',
+                ourEvents([organisationData()]),
+                benchMetadata(),
+                { awaitGlobalPosition: false },
+              );
+              return [{ stream, version: 1 }];
+            },
+            sleepMs,
+            commit,
+          ),
+        release: () => client.release(),
+      };
+    },
+    close: () => pool.end(),
+  };
+}
+
 /** Ours: `EventStore.append` with its default options (it answers with the global position). */
 export async function ourTarget(url: string): Promise<Target> {
   const open = openOurStore(url, ourPoolSize(LATE_WRITERS));
-  const slow = await sideTableSlowConnections(url);
+  const slow = ourSlowConnections(url, open);
   let after = 0;
   return {
     writer(index) {

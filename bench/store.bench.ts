@@ -78,9 +78,10 @@ function printLate(rows: readonly LateCommitRow[]): void {
     `${LATE_WRITERS} writers x ${config.lateAppendsPerWriter} appends of one event each through the store's ` +
       `public API (own stream per writer), while ${config.lateSlowConnections} connections run slow ` +
       `transactions back to back: BEGIN, a write, 0-${MAX_SLEEP_MS} ms sleep, COMMIT (${ROLLBACK_RATE * 100} % ROLLBACK).`,
-    `The slow write is a raw event for raw (its append is a plain INSERT) and a row of a side table for ours ` +
-      `and Emmett (their appends cannot join a caller's transaction), which holds back the oldest running ` +
-      `transaction both their readers wait for. Followers checkpoint by their store's own position, batches of 50.`,
+    `The slow write is an append of the store's own for raw (a plain INSERT) and ours (EventStore.append as the ` +
+      `transaction's first write), and a row of a side table for Emmett (its appends cannot join a caller's ` +
+      `transaction), which holds back the oldest running transaction its reader waits for. Followers checkpoint ` +
+      `by their store's own position, batches of 50.`,
     ...rows.filter((r) => r.note).map((r) => `${r.label}: ${r.note}`),
   );
 }
