@@ -11,6 +11,7 @@ export {
   PERSON_LOOKUP,
 } from './authentication/index.js';
 export { AccessDeniedError, RecordNotFoundError } from './errors.js';
+export { type FeedReader, FeedTokens } from './feed-tokens/feed-tokens.js';
 export {
   CommandRoute,
   type ExpectedVersion,

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { AccessLogController } from './access-log/access-log.controller.js';
 import { PersonalDataAccessLog } from './access-log/personal-data-access-log.js';
 import { loadOrCreateLocalIssuer, TokenVerifier } from './authentication/index.js';
+import { FeedTokens } from './feed-tokens/feed-tokens.js';
 import { REQUIRE_ENROLLED_PERSON, SecurityGuard, TOKEN_VERIFIER } from './http/security.guard.js';
 import {
   loadOrCreateDevelopmentMasterKey,
@@ -97,8 +98,19 @@ export class SecurityModule {
           useFactory: (pool: Pool, log: PersonalDataAccessLog) => new ScopedReader(pool, log),
           inject: [EVENT_STORE_POOL, PersonalDataAccessLog],
         },
+        {
+          provide: FeedTokens,
+          useFactory: (pool: Pool) => new FeedTokens(pool),
+          inject: [EVENT_STORE_POOL],
+        },
       ],
-      exports: [SubjectKeyStore, PersonalDataCipher, PersonalDataAccessLog, ScopedReader],
+      exports: [
+        SubjectKeyStore,
+        PersonalDataCipher,
+        PersonalDataAccessLog,
+        ScopedReader,
+        FeedTokens,
+      ],
     };
   }
 }
