@@ -157,6 +157,12 @@ const CASES: Record<string, Case> = {
   'GET /views/my-actions': {
     prepare: (ctx) => ({ path: '/views/my-actions', query: { minPosition: ctx.minPosition } }),
   },
+  'POST /views/my-actions/calendar-token': {
+    prepare: () => ({ path: '/views/my-actions/calendar-token' }),
+  },
+  'DELETE /views/my-actions/calendar-token': {
+    prepare: () => ({ path: '/views/my-actions/calendar-token' }),
+  },
   'GET /views/my-actions/digest': {
     prepare: (ctx) => ({
       path: '/views/my-actions/digest',

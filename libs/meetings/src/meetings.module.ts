@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CLOCK, systemClock } from '@soc/platform';
 import { RecordCommands } from '@soc/security';
+import { ActionCalendarController } from './action-calendar/action-calendar.controller.js';
+import { actionCalendarHandlers } from './action-calendar/action-calendar.commands.js';
+import { GetActionCalendarHandler } from './action-calendar/action-calendar.query.js';
 import { ActionDigestController } from './action-digest/action-digest.controller.js';
 import { GetActionDigestHandler } from './action-digest/action-digest.query.js';
 import { AgreeActionController } from './agree-action/agree-action.controller.js';
@@ -53,6 +56,7 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
     DueDateRequestsController,
     MyActionsController,
     ActionDigestController,
+    ActionCalendarController,
     MeetingPackController,
     MeetingLiveController,
   ],
@@ -74,6 +78,8 @@ import { updateActionHandlers } from './update-action/update-action.commands.js'
     MeetingViewReader,
     GetMyActionsHandler,
     GetActionDigestHandler,
+    ...actionCalendarHandlers,
+    GetActionCalendarHandler,
     GetMeetingPackHandler,
     MeetingLiveFeed,
     OpenMeetingLiveHandler,
