@@ -27,7 +27,7 @@ const isLiveEvent = (event: RecordedEvent) =>
  * Follows the meetings projection for the live streams of this process: the sealer says a new
  * position exists, delivery's read-your-writes wait says the projection has applied it (in
  * process or over Kafka alike), and the meetings events up to it are read from the log once for
- * every open stream. Nothing is read while no stream is open.
+ * every open stream. While no stream is open it only notes the newest position.
  */
 @Injectable()
 export class MeetingLiveFeed implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -37,10 +37,10 @@ export class MeetingLiveFeed implements OnApplicationBootstrap, BeforeApplicatio
   readonly stopped = new Subject<void>();
   private running = false;
   private pumping = false;
+  /** The newest position the sealer announced. */
   private sealed = 0;
-  private appliedUpTo: number | null = null;
-  private prime: (position: number) => void = () => undefined;
-  private readonly primed = new Promise<number>((resolve) => (this.prime = resolve));
+  /** What the projection is known to have applied; batches go on from here. */
+  private appliedUpTo = 0;
   private stopListening: (() => void) | null = null;
 
   constructor(
@@ -50,7 +50,6 @@ export class MeetingLiveFeed implements OnApplicationBootstrap, BeforeApplicatio
 
   onApplicationBootstrap(): void {
     this.running = true;
-    // The sealer repeats the newest position when idle, so the feed is primed soon after start.
     this.stopListening = this.store.sealer.onSealed((position) => {
       if (position <= this.sealed) return;
       this.sealed = position;
@@ -66,18 +65,30 @@ export class MeetingLiveFeed implements OnApplicationBootstrap, BeforeApplicatio
     this.applied.complete();
   }
 
-  /** The position applied so far, once known; batches carry what follows it. */
-  upTo(): Promise<number> {
-    return this.appliedUpTo === null ? this.primed : Promise.resolve(this.appliedUpTo);
+  /**
+   * A position the projection has applied, no older than the log's newest when asked (a
+   * bounded wait: 503 if the projection is that far behind). A stream that follows from it
+   * misses nothing after it.
+   */
+  async upTo(): Promise<number> {
+    const newest = Math.max(this.sealed, await this.store.headPosition());
+    if (newest > this.appliedUpTo) {
+      await this.delivery.waitFor(meetingsProjection.name, newest, WAIT_MS);
+      // While streams follow, only the pump moves on, so none of them misses a batch.
+      if (!this.applied.observed) this.appliedUpTo = Math.max(this.appliedUpTo, newest);
+    }
+    return this.appliedUpTo;
   }
 
   /**
    * What the projection applies from now on, opening with an empty batch at the position applied
-   * so far (so a stream that starts behind it reads what it missed at once). Call once primed.
+   * so far (so a stream that starts behind it reads what it missed at once).
    */
   follow(): Observable<AppliedBatch> {
     return defer(() => {
-      const upTo = this.appliedUpTo ?? 0;
+      const upTo = this.appliedUpTo;
+      // Once subscribed: the pump runs only while someone follows.
+      queueMicrotask(() => void this.pump());
       return this.applied.pipe(startWith({ after: upTo, upTo, events: [] }));
     });
   }
@@ -98,11 +109,14 @@ export class MeetingLiveFeed implements OnApplicationBootstrap, BeforeApplicatio
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.running && this.sealed > (this.appliedUpTo ?? 0)) {
+      while (this.running && this.applied.observed && this.sealed > this.appliedUpTo) {
         const goal = this.sealed;
         try {
           await this.delivery.waitFor(meetingsProjection.name, goal, WAIT_MS);
-          await this.publish(goal);
+          const after = this.appliedUpTo;
+          const events = await this.read(after, goal);
+          this.appliedUpTo = goal;
+          this.applied.next({ after, upTo: goal, events });
         } catch (error) {
           if (!(error instanceof PositionWaitTimeoutError)) {
             this.logger.warn(error, 'cannot follow the meetings projection; retrying');
@@ -113,18 +127,5 @@ export class MeetingLiveFeed implements OnApplicationBootstrap, BeforeApplicatio
     } finally {
       this.pumping = false;
     }
-  }
-
-  private async publish(goal: number): Promise<void> {
-    const after = this.appliedUpTo;
-    if (after === null) {
-      this.appliedUpTo = goal;
-      this.prime(goal);
-      return;
-    }
-    // With nobody listening there is nothing to read: a stream opened later starts from here.
-    const events = this.applied.observed ? await this.read(after, goal) : [];
-    this.appliedUpTo = goal;
-    this.applied.next({ after, upTo: goal, events });
   }
 }

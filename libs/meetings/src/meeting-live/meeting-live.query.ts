@@ -68,7 +68,6 @@ export class OpenMeetingLiveHandler implements IQueryHandler<OpenMeetingLiveQuer
 
   async execute({ access, meetingId, consistency, after }: OpenMeetingLiveQuery) {
     await assertMeetingVisible(this.views, access, meetingId, consistency);
-    // Primed first: follow() then opens at a position the projection has applied.
     const applied = await this.feed.upTo();
     let cursor = after ?? applied;
     const messages = this.feed.follow().pipe(
