@@ -34,17 +34,18 @@ interface SealRound {
 /**
  * Gives committed events their dense global position.
  *
- * Appends run concurrently and stamp each row with its transaction id (xid8). A row whose
- * transaction id is below the snapshot's xmin belongs to a finished transaction, so no earlier
- * row can still appear: the sealer takes exactly those rows, in (transaction_id, seq) order past
- * its head, and numbers them 1, 2, 3... in `global_log`, chaining each link's hash to the last.
- * A slow or open transaction holds the horizon back (see the horizon-lag metric) but is never
- * skipped, and a rolled-back one simply never shows up; no gap timeout is involved.
+ * Appends run concurrently and stamp each row with its transaction id (xid8). Below the horizon
+ * of appends (the oldest transaction id among open appends, or the snapshot's xmax when none is
+ * open; see the SealRounds migration) no earlier row can still appear: the sealer takes exactly
+ * those rows, in (transaction_id, seq) order past its head, and numbers them 1, 2, 3... in
+ * `global_log`, chaining each link's hash to the last. A slow or open append holds the horizon
+ * back (see the horizon-lag metric) but is never skipped, and a rolled-back one simply never
+ * shows up; no gap timeout is involved. Other write transactions do not hold it back.
  *
- * One instance leads (a session advisory lock, see LeaderLease) and keeps the head in memory, so
- * a batch is two round trips: read the candidates, then write the links and move the head in one
- * statement that only applies if the head is still where this instance left it. Another instance
- * that sealed in between (a lease handover) turns the write into a no-op and a re-read.
+ * One instance leads (a session advisory lock, see LeaderLease). A round is one statement,
+ * `event_store.seal_next`: it reads the head, takes the rows, writes their links and moves the
+ * head, under a transaction-level lock, so even two instances that both believe they lead only
+ * take turns.
  */
 export class GlobalLogSealer {
   private readonly batchSize: number;

@@ -5,7 +5,7 @@ import {
   type SealCandidate,
   type SealerHead,
 } from './global-log-links.js';
-import { SEAL_ROUND_LOCK } from './migrations/1765100000000-seal-in-one-statement.js';
+import { SEAL_ROUND_LOCK } from './seal-locks.js';
 
 /**
  * After a logical restore transaction ids restart below the head, so new rows would sort

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { APPEND_LOCK, SEAL_ROUND_LOCK } from '../seal-locks.js';
 
 /**
  * The horizon of appends, not of every writer. A row may be sealed once no transaction that could
@@ -20,13 +21,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * so a round holds no transaction id while the horizon is taken. The head moves only if it is
  * still where it was read (`consumed` -1 otherwise).
  */
-/** Transaction-level advisory lock that serialises sealing rounds (see also sealer-restore). */
-export const SEAL_ROUND_LOCK = 0x50c5ea2;
-/** Shared transaction-level advisory lock every appending transaction holds from before its first write. */
-export const APPEND_LOCK = 0x50c5ea3;
-
-export class SealInOneStatement1765100000000 implements MigrationInterface {
-  name = 'SealInOneStatement1765100000000';
+export class SealRounds1765100000000 implements MigrationInterface {
+  name = 'SealRounds1765100000000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
