@@ -85,6 +85,38 @@ export function meetingsHarness() {
     return { meetingId, threatId, globalPosition: body.globalPosition as number };
   };
 
+  /** A threat registered by an analyst of `owner`, once the meetings projection knows it. */
+  const registerThreat = async (owner: string, overrides: Record<string, unknown> = {}) => {
+    const analyst = await t().as(principal(owner, ['analyst']));
+    const { body } = await analyst
+      .post('/threats')
+      .send({
+        ownerOrganisationId: owner,
+        kind: 'ocg',
+        codeName: `OPERATION ${randomUUID().slice(0, 8).toUpperCase()}`,
+        summary: 'County lines supply into Hartlepool',
+        priorityArea: 'county-lines',
+        type: 'tactical',
+        tier: 2,
+        phase: 'active',
+        soc: true,
+        lro: { personId: `lro-${owner}`, organisationId: owner },
+        marking: 'OFFICIAL',
+        signposting: false,
+        openedOn: day(-100),
+        registeredOn: day(-100),
+        ...overrides,
+      })
+      .expect(201);
+    await meetingsReached(body.globalPosition);
+    return { threatId: body.threatId as string, analyst };
+  };
+
+  /** Waits until the meetings projection has applied everything up to `position`. */
+  const meetingsReached = async (position: number) => {
+    await as.councilOfficer.get('/views/my-actions').query({ minPosition: position }).expect(200);
+  };
+
   const actionBody = (threatId: string, overrides: Record<string, unknown> = {}) => ({
     threatId,
     category: 'protect',
@@ -139,6 +171,8 @@ export function meetingsHarness() {
     meetingWithThreat,
     actionBody,
     agreedAction,
+    registerThreat,
+    meetingsReached,
     events,
     refused,
   };

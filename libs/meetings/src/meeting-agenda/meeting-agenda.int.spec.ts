@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { day, meetingsHarness } from '../../test/meeting-commands.setup.js';
 
 describe('the agenda over HTTP (real PostgreSQL)', () => {
-  const { as, org, schedule, events, refused } = meetingsHarness();
+  const { as, org, schedule, events, refused, registerThreat, meetingsReached } = meetingsHarness();
 
   it('adds threats, removes one and publishes the rest, once', async () => {
     const meetingId = await schedule();
@@ -63,5 +63,42 @@ describe('the agenda over HTTP (real PostgreSQL)', () => {
       .send({ summary: 'Reviewed' })
       .expect(200);
     await refused([() => as.chair.post(agenda).send({ ...item, threatId: randomUUID() }), 409]);
+  });
+
+  it('refuses threats the chair’s organisation cannot see, or named with the wrong holder', async () => {
+    const meetingId = await schedule();
+    const agenda = `/meetings/${meetingId}/agenda`;
+    const unshared = await registerThreat(org.durham);
+    const sensitive = await registerThreat(org.durham, { marking: 'OFFICIAL-SENSITIVE' });
+    const shared = await registerThreat(org.durham);
+    for (const { threatId, analyst } of [sensitive, shared]) {
+      const { body } = await analyst
+        .post(`/threats/${threatId}/plan/shares`)
+        .send({ organisationIds: [org.cleveland] })
+        .expect(200);
+      await meetingsReached(body.globalPosition);
+    }
+    const durhams = (threatId: string) => ({ threatId, ownerOrganisationId: org.durham });
+    const answers = await refused(
+      [() => as.chair.post(agenda).send(durhams(unshared.threatId)), 422],
+      [() => as.chair.post(agenda).send(durhams(sensitive.threatId)), 422],
+      [
+        () =>
+          as.chair
+            .post(agenda)
+            .send({ ...durhams(shared.threatId), ownerOrganisationId: org.cleveland }),
+        422,
+      ],
+    );
+    expect(answers.map((a) => a.body.detail)).toEqual([
+      expect.stringContaining(`not one the chair's organisation (${org.cleveland}) can see`),
+      expect.stringContaining(`not one the chair's organisation (${org.cleveland}) can see`),
+      expect.stringContaining(`held by ${org.durham}, not ${org.cleveland}`),
+    ]);
+    await as.chair.post(agenda).send(durhams(shared.threatId)).expect(200);
+    expect((await events(`meeting:${meetingId}`)).map((e) => e.type)).toEqual([
+      'meetings.MeetingScheduled',
+      'meetings.AgendaItemAdded',
+    ]);
   });
 });

@@ -96,6 +96,45 @@ describe('meeting', () => {
       .then([eventOf(OrganisationsInvited, { meetingId, organisationIds: ['hmrc'] })]);
   });
 
+  it('puts on the agenda only threats the chair’s organisation sees, with their holder', () => {
+    const known = {
+      ownerOrganisationId: 'durham-constabulary',
+      lroOrganisationId: 'durham-constabulary',
+      sharedWith: ['cleveland-police'],
+      marking: 'OFFICIAL' as const,
+    };
+    const add = (threat: typeof known | null, ownerOrganisationId = 'durham-constabulary') =>
+      spec
+        .given([scheduled])
+        .when(when({ kind: 'add-agenda-item', threatId, ownerOrganisationId, threat }));
+    const added = eventOf(AgendaItemAdded, {
+      meetingId,
+      threatId,
+      ownerOrganisationId: 'durham-constabulary',
+    });
+    add(known).then([added]);
+    add({ ...known, sharedWith: [], lroOrganisationId: 'cleveland-police' }).then([added]);
+    // Unknown to the meetings context: held outside the system, or not delivered yet.
+    add(null).then([added]);
+    add({ ...known, sharedWith: [] }).thenThrows(RuleViolationError, /not one the chair/);
+    add({ ...known, marking: 'OFFICIAL-SENSITIVE' }).thenThrows(
+      RuleViolationError,
+      /not one the chair's organisation \(cleveland-police\) can see/,
+    );
+    add(known, 'cleveland-police').thenThrows(RuleViolationError, /held by durham-constabulary/);
+    spec
+      .given([scheduled, onAgenda])
+      .when(
+        when({
+          kind: 'add-agenda-item',
+          threatId,
+          ownerOrganisationId: 'cleveland-police',
+          threat: null,
+        }),
+      )
+      .then([]);
+  });
+
   it('publishes an agenda of threats, and again only when it changed', () => {
     spec
       .given([scheduled])

@@ -9,6 +9,7 @@ import {
   eventOf,
   type IntelligenceGrading,
   IntelligenceShared,
+  type Marking,
   type MeetingKind,
   MeetingScheduled,
   MinutesCorrected,
@@ -25,6 +26,23 @@ import {
   RuleViolationError,
 } from '@soc/event-store';
 import { evolveMeeting, type HeldMeeting, type Meeting, type MeetingEvent } from './meeting.js';
+
+/** Whom the threats context shows a threat to, as its events told the meetings context. */
+export interface KnownThreat {
+  readonly ownerOrganisationId: string;
+  readonly lroOrganisationId: string;
+  readonly sharedWith: readonly string[];
+  readonly marking: Marking;
+}
+
+/**
+ * Whether an organisation sees the threat: it holds it, the LRO acts for it, or the plan is
+ * shared with it and is not OFFICIAL-SENSITIVE (which a share does not disclose).
+ */
+export const organisationSees = (threat: KnownThreat, organisationId: string) =>
+  threat.ownerOrganisationId === organisationId ||
+  threat.lroOrganisationId === organisationId ||
+  (threat.marking === 'OFFICIAL' && threat.sharedWith.includes(organisationId));
 
 /** Every command names its meeting; the shell adds today and the fact's business date. */
 interface Base {
@@ -50,6 +68,8 @@ export type MeetingCommand = Base &
         readonly kind: 'add-agenda-item';
         readonly threatId: string;
         readonly ownerOrganisationId: string;
+        /** Null when the threats context has told the meetings context nothing of it. */
+        readonly threat: KnownThreat | null;
       }
     | { readonly kind: 'remove-agenda-item'; readonly threatId: string }
     | { readonly kind: 'publish-agenda' }
@@ -128,6 +148,27 @@ function mustBeOnAgenda(meeting: HeldMeeting, threatId: string | null) {
   }
 }
 
+/**
+ * A threat goes on the agenda only if the chair's organisation sees it (the plan is presented
+ * under its authority), and with the organisation that really holds it. A threat the threats
+ * context has said nothing of (held elsewhere, or not delivered yet) is taken as given.
+ */
+function mayReview(meeting: HeldMeeting, command: CommandOf<'add-agenda-item'>) {
+  const { threat, threatId } = command;
+  if (threat === null) return;
+  const chair = meeting.chair.organisationId;
+  if (!organisationSees(threat, chair)) {
+    throw new RuleViolationError(
+      `Threat ${threatId} is not one the chair's organisation (${chair}) can see: its holder must share its plan with ${chair} first`,
+    );
+  }
+  if (threat.ownerOrganisationId !== command.ownerOrganisationId) {
+    throw new RuleViolationError(
+      `Threat ${threatId} is held by ${threat.ownerOrganisationId}, not ${command.ownerOrganisationId}`,
+    );
+  }
+}
+
 function agenda(
   meeting: HeldMeeting,
   command: CommandOf<'add-agenda-item' | 'remove-agenda-item' | 'publish-agenda'>,
@@ -136,6 +177,7 @@ function agenda(
   switch (command.kind) {
     case 'add-agenda-item':
       if (meeting.agenda.has(command.threatId)) return [];
+      mayReview(meeting, command);
       return [
         eventOf(AgendaItemAdded, {
           meetingId,

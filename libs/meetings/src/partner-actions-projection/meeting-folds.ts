@@ -14,7 +14,12 @@ import type { RecordedEvent } from '@soc/event-store';
 import { insertRows, loadRows, updateRows, upsertRows } from '@soc/messaging';
 import type { PoolClient } from 'pg';
 import { businessDate, position, type Recorded } from './folded-events.js';
-import { type IntelligenceItemRow, intelligenceItems } from './meeting-pack-tables.js';
+import {
+  type AgendaPublicationRow,
+  agendaPublications,
+  type IntelligenceItemRow,
+  intelligenceItems,
+} from './meeting-pack-tables.js';
 import {
   AGREEMENT_COLUMNS,
   type AgreementPart,
@@ -42,6 +47,7 @@ const meetingTypes = new Set<string>(MEETING_EVENTS.map((e) => e.type));
 interface MeetingWrites {
   readonly agreements: (AgreementPart & { action_id: string })[];
   readonly items: IntelligenceItemRow[];
+  readonly publications: AgendaPublicationRow[];
   /** Meetings whose invitations changed: their items' organisations are brought up to date. */
   readonly invited: Set<string>;
 }
@@ -67,7 +73,12 @@ export async function applyMeetingEvents(
   );
   const byId = new Map(loaded.map((row) => [row.meeting_id, row]));
   const changed = new Set<string>();
-  const writes: MeetingWrites = { agreements: [], items: [], invited: new Set() };
+  const writes: MeetingWrites = {
+    agreements: [],
+    items: [],
+    publications: [],
+    invited: new Set(),
+  };
   for (const event of own) {
     const { meetingId } = event.data;
     if (event.type === MeetingScheduled.type) {
@@ -92,6 +103,7 @@ export async function applyMeetingEvents(
     columns: ['action_id', ...AGREEMENT_COLUMNS],
   });
   await insertRows(db, schema, intelligenceItems, writes.items);
+  await insertRows(db, schema, agendaPublications, writes.publications);
   await updateRows(
     db,
     schema,
@@ -132,6 +144,14 @@ function foldMeeting(meeting: MeetingRow, event: MeetingEvent, writes: MeetingWr
       meeting.published_threat_ids = [...event.data.threatIds];
       meeting.published_on = businessDate(event);
       meeting.published_at = new Date(event.recordedAt).toISOString();
+      writes.publications.push({
+        meeting_id: meeting.meeting_id,
+        published_position: position(event),
+        agenda: meeting.agenda.filter((a) => event.data.threatIds.includes(a.threatId)),
+        published_on: meeting.published_on,
+        published_at: meeting.published_at,
+        recipient_organisation_ids: organisationsOf(meeting),
+      });
       return true;
     case AttendanceRecorded.type: {
       const { organisationId, personId, attendance } = event.data;

@@ -2,7 +2,12 @@ import type { RecordedEvent } from '@soc/event-store';
 import { defineProjection } from '@soc/messaging';
 import type { PoolClient } from 'pg';
 import { applyMeetingEvents, MEETING_EVENTS } from './meeting-folds.js';
-import { intelligenceItems, threatSummaries } from './meeting-pack-tables.js';
+import {
+  agendaPublications,
+  intelligenceItems,
+  threatSummaries,
+  threatSummaryVersions,
+} from './meeting-pack-tables.js';
 import { applyActionEvents, LIFE_EVENTS } from './partner-action-folds.js';
 import { meetings, partnerActions } from './partner-action-tables.js';
 import { applyThreatEvents, THREAT_EVENTS } from './threat-summary-folds.js';
@@ -12,13 +17,21 @@ export type { AgreementPart, MeetingRow, PartnerActionRow } from './partner-acti
 /**
  * The meetings' read models: each meeting with its agenda, attendance, decisions and the
  * intelligence shared at it; each agreed action beside what became of it; and a summary of each
- * threat from the threats context's events. The meeting's stream and each action's stream write
+ * threat from the threats context's events, with every state it has been in, and each agenda as it
+ * was published (what it sent is the threat's state in force at the publication's position). The meeting's stream and each action's stream write
  * separate columns of the action's row, so neither depends on the other being applied first.
  */
 export const meetingsProjection = defineProjection({
   name: 'meetings',
   handles: [...MEETING_EVENTS, ...LIFE_EVENTS, ...THREAT_EVENTS].map((e) => e.type),
-  tables: [meetings, partnerActions, intelligenceItems, threatSummaries],
+  tables: [
+    meetings,
+    partnerActions,
+    intelligenceItems,
+    threatSummaries,
+    threatSummaryVersions,
+    agendaPublications,
+  ],
 
   async apply(db: PoolClient, schema: string, events: readonly RecordedEvent[]) {
     await applyMeetingEvents(db, schema, events);
