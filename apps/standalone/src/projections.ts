@@ -1,6 +1,7 @@
 import { directoryProjection } from '@soc/directory';
 import { meetingsProjection } from '@soc/meetings';
 import type { Projection } from '@soc/messaging';
+import { safeguardingProjection } from '@soc/safeguarding';
 import { threatsProjection } from '@soc/threats';
 
 /**
@@ -12,4 +13,5 @@ export const registeredProjections: readonly Projection[] = [
   directoryProjection,
   threatsProjection,
   meetingsProjection,
+  safeguardingProjection,
 ];

@@ -13,6 +13,7 @@ import {
   platformMigrations,
   RateLimitModule,
 } from '@soc/platform';
+import { SafeguardingModule } from '@soc/safeguarding';
 import { SecurityModule, securityMigrations } from '@soc/security';
 import { ThreatsModule } from '@soc/threats';
 import { registeredProjections } from './projections.js';
@@ -77,6 +78,7 @@ export class StandaloneModule {
           quietAfterWeeks: env.PLAN_QUIET_AFTER_WEEKS,
         }),
         MeetingsModule,
+        SafeguardingModule,
       ],
     };
   }

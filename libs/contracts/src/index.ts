@@ -1,5 +1,6 @@
 import { directoryEvents } from './directory.events.js';
 import { meetingEvents } from './meetings.events.js';
+import { safeguardingEvents } from './safeguarding.events.js';
 import { threatEvents } from './threats.events.js';
 import type { EventContract } from './event-contract.js';
 
@@ -7,6 +8,7 @@ export * from './event-contract.js';
 export * from './directory.events.js';
 export * from './meetings.events.js';
 export * from './personal-data.js';
+export * from './safeguarding.events.js';
 export * from './threats.events.js';
 
 /** Every event type the system may append, across all contexts. */
@@ -14,4 +16,5 @@ export const allEventContracts: readonly EventContract[] = [
   ...directoryEvents,
   ...threatEvents,
   ...meetingEvents,
+  ...safeguardingEvents,
 ];

@@ -10,7 +10,7 @@ export {
   type PersonLookup,
   PERSON_LOOKUP,
 } from './authentication/index.js';
-export { AccessDeniedError, RecordNotFoundError } from './errors.js';
+export { AccessDeniedError, PurposeRequiredError, RecordNotFoundError } from './errors.js';
 export { type FeedReader, FeedTokens } from './feed-tokens/feed-tokens.js';
 export {
   CommandRoute,

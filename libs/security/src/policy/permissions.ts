@@ -142,6 +142,50 @@ export const PERMISSIONS = {
       auditor: 'any',
     },
   },
+  'referral:raise': {
+    description:
+      'Raise a safeguarding referral from one’s own organisation to the organisation that must act',
+    grants: { 'safeguarding-officer': ['owner'] },
+  },
+  'referral:respond': {
+    description:
+      'Acknowledge, accept, decline or close a referral made to one’s own organisation: the receiving organisation only',
+    grants: { 'safeguarding-officer': ['party'] },
+  },
+  'referral:withdraw': {
+    description: 'Withdraw a referral one’s own organisation made: the referring organisation only',
+    grants: { 'safeguarding-officer': ['owner'] },
+  },
+  'referral:note': {
+    description: 'Add a note to a referral one’s own organisation made or received',
+    grants: { 'safeguarding-officer': ['owner', 'party'] },
+  },
+  'referral:read': {
+    description:
+      'See a referral’s status, concerns, urgency and dates, never whom it is about: the referring and receiving organisations, the organisations holding its threat',
+    grants: {
+      'safeguarding-officer': ['owner', 'party'],
+      lro: ['owner', 'party', 'shared'],
+      analyst: ['owner', 'party', 'shared'],
+      auditor: 'any',
+    },
+  },
+  'referral-subject:read': {
+    description:
+      'Read whom a referral is about and what was recorded of them: safeguarding officers of the referring and receiving organisations, and auditors',
+    personalData: true,
+    grants: { 'safeguarding-officer': ['owner', 'party'], auditor: 'any' },
+  },
+  'referral-list:read': {
+    description:
+      'The referrals one’s own organisation received (inbox) or made (sent), and their counts by status, without personal data',
+    grants: { 'safeguarding-officer': 'any', auditor: 'any' },
+  },
+  'threat-referrals:read': {
+    description:
+      'The referrals linked to a threat, without personal data: those one’s own organisation made, received or whose threat it holds',
+    grants: { 'safeguarding-officer': 'any', lro: 'any', analyst: 'any', auditor: 'any' },
+  },
   'access-log:read': {
     description: 'Read the personal-data access log',
     grants: { auditor: 'any' },

@@ -1,0 +1,2 @@
+export { SafeguardingModule } from './safeguarding.module.js';
+export { safeguardingProjection } from './referrals-projection/safeguarding.projection.js';

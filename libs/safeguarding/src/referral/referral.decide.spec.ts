@@ -1,0 +1,267 @@
+import {
+  eventOf,
+  ReferralAccepted,
+  ReferralAcknowledged,
+  ReferralClosed,
+  ReferralDeclined,
+  ReferralNoteAdded,
+  ReferralRaised,
+  ReferralWithdrawn,
+  type SealedPersonalData,
+} from '@soc/contracts';
+import { AlreadyExistsError, InvalidTransitionError, RuleViolationError } from '@soc/event-store';
+import { deciderSpecification } from '@soc/event-store/testing';
+import { AccessDeniedError } from '@soc/security';
+import { type ReferralCommand, referralDecider } from './referral.decide.js';
+
+const referralId = 'r-1';
+const subjectId = 'subject:s-1';
+const sealed = (data: string): SealedPersonalData => ({
+  $personal: 1,
+  subject: subjectId,
+  iv: 'aXY',
+  data,
+  tag: 'dGFn',
+});
+const officer = { personId: 'cleveland-so-1', organisationId: 'cleveland-police' };
+const receiver = { personId: 'hartlepool-cs-1', organisationId: 'hartlepool-childrens-services' };
+const stranger = { personId: 'durham-so-1', organisationId: 'durham-constabulary' };
+const spec = deciderSpecification(referralDecider);
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+const by = (
+  actor: typeof officer,
+  command: DistributiveOmit<ReferralCommand, 'referralId' | 'actor'>,
+) => ({ referralId, actor, ...command }) as ReferralCommand;
+
+const raise = {
+  kind: 'raise',
+  referrer: officer,
+  threatId: 't-1',
+  subject: {
+    subjectId,
+    names: sealed('bmFtZXM'),
+    dateOfBirth: sealed('ZG9i'),
+    address: null,
+    otherIdentifiers: null,
+  },
+  concerns: ['county-lines', 'child-criminal-exploitation', 'county-lines'],
+  account: sealed('YWNjb3VudA'),
+  urgency: 'immediate',
+  receivingOrganisationId: receiver.organisationId,
+  disclosureBasis: { kind: 'lawful-basis', basis: 'children-act-2004-s11' },
+} as const;
+
+const raised = eventOf(ReferralRaised, {
+  referralId,
+  threatId: 't-1',
+  subject: raise.subject,
+  concerns: ['county-lines', 'child-criminal-exploitation'],
+  account: raise.account,
+  urgency: 'immediate',
+  referrer: officer,
+  receivingOrganisationId: receiver.organisationId,
+  disclosureBasis: { kind: 'lawful-basis', basis: 'children-act-2004-s11' },
+});
+const acknowledged = eventOf(ReferralAcknowledged, { referralId, acknowledgedBy: receiver });
+const accepted = eventOf(ReferralAccepted, { referralId, acceptedBy: receiver });
+const explanation = sealed('d2h5');
+const declined = eventOf(ReferralDeclined, {
+  referralId,
+  declinedBy: receiver,
+  reason: 'threshold-not-met' as const,
+  explanation,
+});
+const withdrawn = eventOf(ReferralWithdrawn, {
+  referralId,
+  withdrawnBy: officer,
+  reason: 'raised-in-error' as const,
+  explanation,
+});
+const closed = eventOf(ReferralClosed, {
+  referralId,
+  closedBy: receiver,
+  outcome: 'successful' as const,
+  reason: 'support-in-place' as const,
+  explanation: null,
+});
+
+describe('referral', () => {
+  describe('raise', () => {
+    it('records the referrer as the actor and each concern once', () => {
+      spec.given([]).when(by(officer, raise)).then([raised]);
+    });
+
+    it('refuses a second raise of the same referral', () => {
+      spec
+        .given([raised])
+        .when(by(officer, raise))
+        .thenThrows(AlreadyExistsError, /already/);
+    });
+
+    it('goes to another organisation, and names a concern', () => {
+      spec
+        .given([])
+        .when(by(receiver, { ...raise, referrer: receiver }))
+        .thenThrows(RuleViolationError, /another organisation/);
+      spec
+        .given([])
+        .when(by(stranger, raise))
+        .thenThrows(AccessDeniedError, /your own organisation/);
+      spec
+        .given([])
+        .when(by(officer, { ...raise, concerns: [] }))
+        .thenThrows(RuleViolationError, /concern/);
+    });
+  });
+
+  describe('acknowledge', () => {
+    it('is the receiver’s, once, while submitted', () => {
+      spec
+        .given([raised])
+        .when(by(receiver, { kind: 'acknowledge' }))
+        .then([acknowledged]);
+      spec
+        .given([raised, acknowledged])
+        .when(by(receiver, { kind: 'acknowledge' }))
+        .thenThrows(InvalidTransitionError, /acknowledged: only a referral that is submitted can/);
+    });
+
+    it('is refused to the referrer and to anyone else', () => {
+      for (const actor of [officer, stranger]) {
+        spec
+          .given([raised])
+          .when(by(actor, { kind: 'acknowledge' }))
+          .thenThrows(AccessDeniedError, /receiving organisation/);
+      }
+    });
+
+    it('needs a referral', () => {
+      spec
+        .given([])
+        .when(by(receiver, { kind: 'acknowledge' }))
+        .thenThrows(InvalidTransitionError, /not been raised/);
+    });
+  });
+
+  describe('accept or decline', () => {
+    it('accepts a submitted or acknowledged referral', () => {
+      spec
+        .given([raised])
+        .when(by(receiver, { kind: 'accept' }))
+        .then([accepted]);
+      spec
+        .given([raised, acknowledged])
+        .when(by(receiver, { kind: 'accept' }))
+        .then([accepted]);
+    });
+
+    it('declines with a reason and its explanation, sealed', () => {
+      spec
+        .given([raised, acknowledged])
+        .when(by(receiver, { kind: 'decline', reason: 'threshold-not-met', explanation }))
+        .then([declined]);
+    });
+
+    it('answers once: no acceptance after a decline, nor a decline after an acceptance', () => {
+      spec
+        .given([raised, declined])
+        .when(by(receiver, { kind: 'accept' }))
+        .thenThrows(InvalidTransitionError, /declined/);
+      spec
+        .given([raised, accepted])
+        .when(by(receiver, { kind: 'decline', reason: 'wrong-agency', explanation }))
+        .thenThrows(InvalidTransitionError, /accepted/);
+    });
+
+    it('is the receiver’s only', () => {
+      spec
+        .given([raised])
+        .when(by(officer, { kind: 'accept' }))
+        .thenThrows(AccessDeniedError, /receiving/);
+    });
+  });
+
+  describe('withdraw', () => {
+    it('is the referrer’s until the referral is over', () => {
+      const withdraw = { kind: 'withdraw', reason: 'raised-in-error', explanation } as const;
+      spec.given([raised]).when(by(officer, withdraw)).then([withdrawn]);
+      spec.given([raised, accepted]).when(by(officer, withdraw)).then([withdrawn]);
+      spec
+        .given([raised])
+        .when(by(receiver, withdraw))
+        .thenThrows(AccessDeniedError, /referring organisation/);
+      spec
+        .given([raised, declined])
+        .when(by(officer, withdraw))
+        .thenThrows(InvalidTransitionError, /declined/);
+      spec
+        .given([raised, withdrawn])
+        .when(by(officer, withdraw))
+        .thenThrows(InvalidTransitionError, /withdrawn/);
+    });
+  });
+
+  describe('notes', () => {
+    const note = { kind: 'add-note', noteId: 'n-1', text: sealed('bm90ZQ') } as const;
+    const added = (actor: typeof officer) =>
+      eventOf(ReferralNoteAdded, { referralId, noteId: 'n-1', addedBy: actor, text: note.text });
+
+    it('come from either side, even once the referral is over', () => {
+      spec
+        .given([raised])
+        .when(by(officer, note))
+        .then([added(officer)]);
+      spec
+        .given([raised, accepted, closed])
+        .when(by(receiver, note))
+        .then([added(receiver)]);
+    });
+
+    it('are refused to a third organisation, and kept once', () => {
+      spec
+        .given([raised])
+        .when(by(stranger, note))
+        .thenThrows(AccessDeniedError, /referring or the receiving/);
+      spec
+        .given([raised, added(officer)])
+        .when(by(officer, note))
+        .thenThrows(AlreadyExistsError, /n-1/);
+    });
+  });
+
+  describe('close', () => {
+    const close = {
+      kind: 'close',
+      outcome: 'successful',
+      reason: 'support-in-place',
+      explanation: null,
+    } as const;
+
+    it('closes an accepted referral with an outcome and a reason that fits it', () => {
+      spec.given([raised, accepted]).when(by(receiver, close)).then([closed]);
+      spec
+        .given([raised, accepted])
+        .when(by(receiver, { ...close, outcome: 'unsuccessful' }))
+        .thenThrows(RuleViolationError, /not a reason for an unsuccessful closure/);
+    });
+
+    it('closes nothing that was not accepted, nor twice, and only as the receiver', () => {
+      spec
+        .given([raised, acknowledged])
+        .when(by(receiver, close))
+        .thenThrows(
+          InvalidTransitionError,
+          /acknowledged: only a referral that is accepted can be closed/,
+        );
+      spec
+        .given([raised, accepted, closed])
+        .when(by(receiver, close))
+        .thenThrows(InvalidTransitionError, /closed/);
+      spec
+        .given([raised, accepted])
+        .when(by(officer, close))
+        .thenThrows(AccessDeniedError, /receiving/);
+    });
+  });
+});

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { type ConsistencyQuery, DeliveryRuntime } from '@soc/messaging';
+import { type AccessContext, type AccessLogEntry, ScopedReader } from '@soc/security';
+import type { PoolClient } from 'pg';
+import { safeguardingProjection } from './safeguarding.projection.js';
+
+/**
+ * How every query reads the safeguarding projection: once it has reached the position the query
+ * asks for (bounded wait), as the caller (row-level security decides which rows exist for them),
+ * logging what personal data the answer disclosed in the same transaction.
+ */
+@Injectable()
+export class ReferralViewReader {
+  constructor(
+    private readonly reader: ScopedReader,
+    private readonly delivery: DeliveryRuntime,
+  ) {}
+
+  async read<T>(
+    access: AccessContext,
+    { minPosition, waitMs }: ConsistencyQuery,
+    run: (db: PoolClient) => Promise<T>,
+    disclosed?: (result: T) => readonly AccessLogEntry[],
+  ): Promise<T> {
+    if (minPosition !== undefined) {
+      await this.delivery.waitFor(safeguardingProjection.name, minPosition, waitMs ?? 5000);
+    }
+    return this.reader.read(access, run, disclosed);
+  }
+}
+
+/** The `row` column of each result row, for queries that select `row_to_json(x) AS row`. */
+export const rowsOf = async <T>(db: PoolClient, sql: string, params: unknown[]): Promise<T[]> =>
+  (await db.query<{ row: T }>(sql, params)).rows.map((r) => r.row);

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { CLOCK, systemClock } from '@soc/platform';
+import { RecordCommands } from '@soc/security';
+import { RaiseReferralController } from './raise-referral/raise-referral.controller.js';
+import { RaiseReferralHandler } from './raise-referral/raise-referral.command.js';
+import { ReferralCommands } from './referral/referral-command.js';
+import { ReferralDetailController } from './referral-detail/referral-detail.controller.js';
+import { GetReferralHandler } from './referral-detail/referral-detail.query.js';
+import { ReferralNotesController } from './referral-notes/referral-notes.controller.js';
+import { AddReferralNoteHandler } from './referral-notes/referral-notes.command.js';
+import { ReferralViewReader } from './referrals-projection/referral-view-reader.js';
+import { RespondToReferralController } from './respond-to-referral/respond-to-referral.controller.js';
+import { respondToReferralHandlers } from './respond-to-referral/respond-to-referral.commands.js';
+import { WithdrawReferralController } from './withdraw-referral/withdraw-referral.controller.js';
+import { WithdrawReferralHandler } from './withdraw-referral/withdraw-referral.command.js';
+
+/**
+ * Safeguarding referrals: raised by one organisation to the one that must act, acknowledged,
+ * accepted or declined, withdrawn, noted and closed; whom they are about sealed under the
+ * subject's key and opened only for the safeguarding officers of both sides and auditors.
+ */
+@Module({
+  controllers: [
+    RaiseReferralController,
+    RespondToReferralController,
+    WithdrawReferralController,
+    ReferralNotesController,
+    ReferralDetailController,
+  ],
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    RecordCommands,
+    ReferralCommands,
+    RaiseReferralHandler,
+    ...respondToReferralHandlers,
+    WithdrawReferralHandler,
+    AddReferralNoteHandler,
+    ReferralViewReader,
+    GetReferralHandler,
+  ],
+})
+export class SafeguardingModule {}
