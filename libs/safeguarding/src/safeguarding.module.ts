@@ -4,6 +4,8 @@ import { RecordCommands } from '@soc/security';
 import { RaiseReferralController } from './raise-referral/raise-referral.controller.js';
 import { RaiseReferralHandler } from './raise-referral/raise-referral.command.js';
 import { ReferralCommands } from './referral/referral-command.js';
+import { ReferralListsController } from './referral-lists/referral-lists.controller.js';
+import { referralListHandlers } from './referral-lists/referral-lists.query.js';
 import { ReferralDetailController } from './referral-detail/referral-detail.controller.js';
 import { GetReferralHandler } from './referral-detail/referral-detail.query.js';
 import { ReferralNotesController } from './referral-notes/referral-notes.controller.js';
@@ -26,6 +28,7 @@ import { WithdrawReferralHandler } from './withdraw-referral/withdraw-referral.c
     WithdrawReferralController,
     ReferralNotesController,
     ReferralDetailController,
+    ReferralListsController,
   ],
   providers: [
     { provide: CLOCK, useValue: systemClock },
@@ -37,6 +40,7 @@ import { WithdrawReferralHandler } from './withdraw-referral/withdraw-referral.c
     AddReferralNoteHandler,
     ReferralViewReader,
     GetReferralHandler,
+    ...referralListHandlers,
   ],
 })
 export class SafeguardingModule {}
