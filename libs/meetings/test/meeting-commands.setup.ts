@@ -12,6 +12,16 @@ import {
 const DAY = 86_400_000;
 export const day = (offset: number) => isoDate(new Date(Date.now() + offset * DAY));
 
+/** The body of a MoRiLE assessment with this total, assessed (and its intelligence dated) on a day. */
+export const assessmentBody = (totalScore: number, assessedOn: string) => ({
+  modelVersion: 'MoRiLE 2.1',
+  scores: { harm: 10, likelihood: 10, confidence: 10, capacity: 10, capability: 10 },
+  outputs: { totalScore, priority: 'medium', opportunity: 'low' },
+  assessedOn,
+  intelligenceDate: assessedOn,
+  rationale: 'Scored for a meeting',
+});
+
 export interface StoredEvent {
   type: string;
   occurred: string;

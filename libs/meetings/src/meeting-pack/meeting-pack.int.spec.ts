@@ -1,5 +1,5 @@
 import { principal } from '../../../../test/support/test-app.js';
-import { day, meetingsHarness } from '../../test/meeting-commands.setup.js';
+import { assessmentBody, day, meetingsHarness } from '../../test/meeting-commands.setup.js';
 
 type Agent = Awaited<ReturnType<ReturnType<ReturnType<typeof meetingsHarness>['t']>['as']>>;
 
@@ -54,14 +54,7 @@ describe('the meeting pack, over HTTP (real PostgreSQL)', () => {
       registeredOn: day(-100),
     }));
     const assess = (totalScore: number, assessedOn: string) =>
-      post(analyst, `/threats/${threatId}/assessments`, {
-        modelVersion: 'MoRiLE 2.1',
-        scores: { harm: 10, likelihood: 10, confidence: 10, capacity: 10, capability: 10 },
-        outputs: { totalScore, priority: 'medium', opportunity: 'low' },
-        assessedOn,
-        intelligenceDate: assessedOn,
-        rationale: 'pack',
-      });
+      post(analyst, `/threats/${threatId}/assessments`, assessmentBody(totalScore, assessedOn));
     await assess(100, day(-50));
     await assess(80, day(-10));
     await post(analyst, `/threats/${threatId}/plan/shares`, { organisationIds: [org.council] });
@@ -321,7 +314,9 @@ describe('the meeting pack, over HTTP (real PostgreSQL)', () => {
     expect(leads(body.actions)).toEqual({ [org.council]: ['next'] });
     expect(leads(body.previousMeeting.incompleteActions)).toEqual({ [org.council]: ['overdue'] });
     // The threat is not shared with the housing association: it learns only its id and holder.
-    expect(body.agenda).toEqual([{ threatId, ownerOrganisationId: org.cleveland, threat: null }]);
+    expect(body.agenda).toEqual([
+      { threatId, ownerOrganisationId: org.cleveland, threat: null, changes: expect.any(Object) },
+    ]);
   });
 
   it('tells an organisation not named on a handling code C item nothing of it', async () => {

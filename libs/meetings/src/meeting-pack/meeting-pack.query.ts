@@ -33,6 +33,8 @@ import {
   type PackAttendance,
   type PackIntelligenceView,
 } from './meeting-pack.dto.js';
+import { assessmentOn, scoreView, sentAgendasOf } from './sent-agendas.js';
+import { changesSincePrevious } from './threat-changes.js';
 
 /** The meeting pack of one meeting, as the caller's organisation may see it. */
 export class GetMeetingPackQuery extends Query<MeetingPackView> {
@@ -86,6 +88,7 @@ export class GetMeetingPackHandler implements IQueryHandler<GetMeetingPackQuery>
                 publishedOn: meeting.published_on,
                 publishedAt: new Date(meeting.published_at!).toISOString(),
               },
+        sentAgendas: await sentAgendasOf(db, meetingId),
         minutesFinalisedOn: meeting.minutes_finalised_on,
         intelligence: await intelligenceOf(db, meetingId),
         decisions: meeting.decisions.map((d) => ({ ...d })),
@@ -201,24 +204,17 @@ async function agendaOf(
     [meeting.agenda.map((a) => a.threatId)],
   );
   const byId = new Map(summaries.map((s) => [s.threat_id, s]));
+  const changes = await changesSincePrevious(db, meeting, byId, date, intelligenceView);
   return meeting.agenda.map(({ threatId, ownerOrganisationId }) => {
     const summary = byId.get(threatId);
     return {
       threatId,
       ownerOrganisationId,
       threat: summary ? summaryOf(summary, previous, date) : null,
+      changes: changes.get(threatId) ?? null,
     };
   });
 }
-
-/** The assessment in force on `date`: the latest assessed by then, the later recorded on a tie. */
-const assessmentOn = (summary: ThreatSummaryRow, date: string) =>
-  summary.assessments
-    .filter((a) => a.assessedOn <= date)
-    .reduce<ThreatSummaryRow['assessments'][number] | null>(
-      (found, a) => (found === null || a.assessedOn >= found.assessedOn ? a : found),
-      null,
-    );
 
 function summaryOf(
   summary: ThreatSummaryRow,
@@ -228,11 +224,7 @@ function summaryOf(
   const current = assessmentOn(summary, date);
   return {
     codeName: summary.code_name,
-    currentAssessment: current && {
-      totalScore: current.totalScore,
-      assessedOn: current.assessedOn,
-      moderationStatus: current.moderationStatus,
-    },
+    currentAssessment: current && scoreView(current),
     scoreAtPreviousMeeting: previous
       ? (assessmentOn(summary, previous.held_on)?.totalScore ?? null)
       : null,

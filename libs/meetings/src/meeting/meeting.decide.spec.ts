@@ -17,7 +17,7 @@ import {
   RuleViolationError,
 } from '@soc/event-store';
 import { deciderSpecification } from '@soc/event-store/testing';
-import { type MeetingCommand, meetingDecider } from './meeting.decide.js';
+import { type KnownThreat, type MeetingCommand, meetingDecider } from './meeting.decide.js';
 
 const spec = deciderSpecification(meetingDecider);
 const meetingId = '0197d000-0000-7000-8000-000000000001';
@@ -97,13 +97,13 @@ describe('meeting', () => {
   });
 
   it('puts on the agenda only threats the chair’s organisation sees, with their holder', () => {
-    const known = {
+    const known: KnownThreat = {
       ownerOrganisationId: 'durham-constabulary',
       lroOrganisationId: 'durham-constabulary',
       sharedWith: ['cleveland-police'],
-      marking: 'OFFICIAL' as const,
+      marking: 'OFFICIAL',
     };
-    const add = (threat: typeof known | null, ownerOrganisationId = 'durham-constabulary') =>
+    const add = (threat: KnownThreat | null, ownerOrganisationId = 'durham-constabulary') =>
       spec
         .given([scheduled])
         .when(when({ kind: 'add-agenda-item', threatId, ownerOrganisationId, threat }));
