@@ -63,6 +63,14 @@ interface CaseContext {
   freshPartnerAction(): Promise<string>;
   /** A new due date its lead asked for on such an action. */
   freshDueDateRequest(): Promise<{ actionId: string; requestId: string }>;
+  /**
+   * A referral the target organisation made (`side` referrer) to a third organisation, or one a
+   * third organisation made to it (`side` receiver), accepted when asked; with its descriptor.
+   */
+  freshReferral(
+    side: 'referrer' | 'receiver',
+    accepted?: boolean,
+  ): Promise<{ referralId: string; minPosition: number; resource: ResourceDescriptor }>;
 }
 
 interface PreparedRequest {
@@ -408,6 +416,74 @@ const CASES: Record<string, Case> = {
       body: { correction: 'authorisation matrix test' },
     }),
   },
+  'POST /referrals': {
+    prepare: (ctx) => ({
+      path: '/referrals',
+      body: referralBody(
+        ctx.threatId,
+        { personId: ctx.personId, organisationId: ctx.organisationId },
+        `receiver-${ctx.fresh}`,
+      ),
+    }),
+  },
+  'POST /referrals/:referralId/acknowledgement': {
+    prepare: async (ctx) =>
+      referralCommand(await ctx.freshReferral('receiver'), 'acknowledgement', {}),
+  },
+  'POST /referrals/:referralId/acceptance': {
+    prepare: async (ctx) => referralCommand(await ctx.freshReferral('receiver'), 'acceptance', {}),
+  },
+  'POST /referrals/:referralId/declination': {
+    prepare: async (ctx) =>
+      referralCommand(await ctx.freshReferral('receiver'), 'declination', {
+        reason: 'wrong-agency',
+        explanation: 'authorisation matrix',
+      }),
+  },
+  'POST /referrals/:referralId/closure': {
+    prepare: async (ctx) =>
+      referralCommand(await ctx.freshReferral('receiver', true), 'closure', {
+        outcome: 'successful',
+        reason: 'risk-reduced',
+      }),
+  },
+  'POST /referrals/:referralId/withdrawal': {
+    prepare: async (ctx) =>
+      referralCommand(await ctx.freshReferral('referrer'), 'withdrawal', {
+        reason: 'duplicate',
+        explanation: 'authorisation matrix',
+      }),
+  },
+  'POST /referrals/:referralId/notes': {
+    prepare: async (ctx) =>
+      referralCommand(await ctx.freshReferral('referrer'), 'notes', {
+        text: 'authorisation matrix',
+      }),
+  },
+  'GET /referrals/:referralId': {
+    prepare: async (ctx) => {
+      const { referralId, minPosition, resource } = await ctx.freshReferral('referrer');
+      return { path: `/referrals/${referralId}`, query: { minPosition }, resource };
+    },
+  },
+  'GET /views/referrals/inbox': {
+    prepare: (ctx) => ({ path: '/views/referrals/inbox', query: { minPosition: ctx.minPosition } }),
+  },
+  'GET /views/referrals/sent': {
+    prepare: (ctx) => ({ path: '/views/referrals/sent', query: { minPosition: ctx.minPosition } }),
+  },
+  'GET /views/referrals/counts': {
+    prepare: (ctx) => ({
+      path: '/views/referrals/counts',
+      query: { minPosition: ctx.minPosition },
+    }),
+  },
+  'GET /views/referrals/threats/:threatId': {
+    prepare: (ctx) => ({
+      path: `/views/referrals/threats/${ctx.threatId}`,
+      query: { minPosition: ctx.minPosition },
+    }),
+  },
 };
 
 const DAY = 24 * 3600 * 1000;
@@ -466,6 +542,30 @@ const actionBody = (organisationId: string, personId: string) => ({
   description: 'matrix',
   owner: { personId, organisationId },
   dueDate: daysFromNow(30),
+});
+
+const referralBody = (
+  threatId: string,
+  referrer: { personId: string; organisationId: string },
+  receivingOrganisationId: string,
+) => ({
+  referrer,
+  receivingOrganisationId,
+  threatId,
+  subject: { givenName: 'Matrix', familyName: 'Subject' },
+  concerns: ['county-lines'],
+  account: 'A referral for the authorisation matrix',
+  urgency: 'standard',
+  lawfulBasis: 'children-act-2004-s11',
+});
+const referralCommand = (
+  referral: { referralId: string; resource: ResourceDescriptor },
+  action: string,
+  body: object,
+): PreparedRequest => ({
+  path: `/referrals/${referral.referralId}/${action}`,
+  body,
+  resource: referral.resource,
 });
 
 const RELATIONS_TESTED: readonly Relation[] = ['owner', 'none'];
@@ -540,6 +640,8 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
   const suffix = randomUUID().slice(0, 8);
   const home = `home-${suffix}`;
   const away = `away-${suffix}`;
+  /** An organisation outside the matrix, on the other side of referrals. */
+  const third = `third-${suffix}`;
   const memberOf = (organisationId: string) => `member-${organisationId}`;
   const adminOf = (organisationId: string) =>
     principal(organisationId, ['admin'], `admin-${organisationId}`);
@@ -595,7 +697,7 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
 
   /** Runs a command as the target organisation's chair, or as one of its partner officers. */
   const asMember = async (
-    role: 'meeting-chair' | 'partner-officer',
+    role: 'meeting-chair' | 'partner-officer' | 'safeguarding-officer',
     organisationId: string,
     path: string,
     body: object = {},
@@ -694,6 +796,24 @@ describe('authorisation matrix over every route (real PostgreSQL)', () => {
           { dueDate: daysFromNow(60), reason: 'authorisation matrix' },
         );
         return { actionId, requestId };
+      },
+      freshReferral: async (side, accepted = false) => {
+        const referrer = side === 'referrer' ? organisationId : third;
+        const receiver = side === 'referrer' ? third : organisationId;
+        const officer = { personId: memberOf(referrer), organisationId: referrer };
+        const raised = await asMember(
+          'safeguarding-officer',
+          referrer,
+          '/referrals',
+          referralBody(threatId, officer, receiver),
+        );
+        const at = `/referrals/${raised.referralId}`;
+        if (accepted) await asMember('safeguarding-officer', receiver, `${at}/acceptance`);
+        return {
+          referralId: raised.referralId,
+          minPosition: Number(raised.globalPosition),
+          resource: { ownerOrganisationId: referrer, partyOrganisationIds: [receiver] },
+        };
       },
     };
   };
