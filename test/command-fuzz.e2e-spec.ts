@@ -331,7 +331,15 @@ describe('command endpoints refuse malformed bodies (property-based, real Postgr
   describe('hostile bodies on every command route: depth, width, length, encodings', () => {
     const fuzzer = principal(
       organisationId,
-      ['admin', 'analyst', 'lro', 'rocta-moderator', 'meeting-chair', 'partner-officer'],
+      [
+        'admin',
+        'analyst',
+        'lro',
+        'rocta-moderator',
+        'meeting-chair',
+        'partner-officer',
+        'safeguarding-officer',
+      ],
       `fuzzer-${organisationId}`,
     );
     const seed = Date.now() ^ (Math.random() * 0x7fffffff);
@@ -425,6 +433,20 @@ describe('command endpoints refuse malformed bodies (property-based, real Postgr
         .send({ dueDate: '2099-02-01', reason: 'A request every hostile decision is aimed at' })
         .expect(201);
       ids.requestId = requested.body.requestId;
+      const referred = await as
+        .post('/referrals')
+        .send({
+          referrer: lro,
+          receivingOrganisationId: `receiver-${suffix}`,
+          threatId: ids.threatId,
+          subject: { givenName: 'Fuzz', familyName: 'Subject' },
+          concerns: ['cuckooing'],
+          account: 'A referral every hostile body is aimed at',
+          urgency: 'standard',
+          lawfulBasis: 'children-act-2004-s11',
+        })
+        .expect(201);
+      ids.referralId = referred.body.referralId;
 
       const openApi = (await t.http().get('/docs/openapi.json').expect(200)).body as OpenApi;
       commandRoutes = commandRoutesOf(openApi);
