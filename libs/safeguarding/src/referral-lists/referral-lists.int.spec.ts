@@ -1,7 +1,7 @@
 import { referralsHarness } from '../../test/referral-commands.setup.js';
 
 describe('lists of referrals without personal data, over HTTP (real PostgreSQL)', () => {
-  const { as, org, threatId, raise, step } = referralsHarness();
+  const { as, org, callers, threatId, raise, step } = referralsHarness();
 
   it('orders the inbox awaiting first, then most urgent, newest; the sent list newest first', async () => {
     const standard = await raise({ urgency: 'standard' });
@@ -75,5 +75,41 @@ describe('lists of referrals without personal data, over HTTP (real PostgreSQL)'
       .query({ minPosition: position })
       .expect(200);
     expect(outsider.body.referrals).toEqual([]);
+  });
+
+  it('follows the threat’s holders from the threats context: a new LRO’s organisation sees it', async () => {
+    const { body: threat } = await as.threatAnalyst
+      .post('/threats')
+      .send({
+        ownerOrganisationId: org.rocu,
+        kind: 'ocg',
+        codeName: 'OPERATION HANDOVER',
+        summary: 'A line whose plan passes to Durham',
+        priorityArea: 'county-lines',
+        type: 'tactical',
+        tier: 3,
+        phase: 'active',
+        soc: true,
+        lro: { personId: callers.threatLro.personId, organisationId: org.rocu },
+        marking: 'OFFICIAL',
+        signposting: false,
+      })
+      .expect(201);
+    const { referralId, position } = await raise({ threatId: threat.threatId });
+    await as.outsiderLro
+      .get(`/referrals/${referralId}`)
+      .query({ minPosition: position })
+      .expect(404);
+    const { body: handed } = await as.threatAnalyst
+      .post(`/threats/${threat.threatId}/lro`)
+      .send({ lro: { personId: callers.outsiderLro.personId, organisationId: org.durham } })
+      .expect(200);
+    const { body } = await as.outsiderLro
+      .get(`/referrals/${referralId}`)
+      .query({ minPosition: handed.globalPosition })
+      .expect(200);
+    expect(body).toMatchObject({ referralId, personalData: null });
+    // Durham now holds the threat, but its safeguarding officers are no side of the referral.
+    await as.outsider.get(`/referrals/${referralId}`).expect(403);
   });
 });

@@ -15,7 +15,7 @@ import type { Pool } from 'pg';
 import type { ReferralCommand } from './referral.decide.js';
 import { referrals } from './referral-record.js';
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A decision on a raised referral, without what the shell adds: the referral and the actor. */
 export type ReferralChange = DistributiveOmit<

@@ -13,6 +13,7 @@ import { AlreadyExistsError, InvalidTransitionError, RuleViolationError } from '
 import { deciderSpecification } from '@soc/event-store/testing';
 import { AccessDeniedError } from '@soc/security';
 import { type ReferralCommand, referralDecider } from './referral.decide.js';
+import type { DistributiveOmit } from './referral-command.js';
 
 const referralId = 'r-1';
 const subjectId = 'subject:s-1';
@@ -28,7 +29,6 @@ const receiver = { personId: 'hartlepool-cs-1', organisationId: 'hartlepool-chil
 const stranger = { personId: 'durham-so-1', organisationId: 'durham-constabulary' };
 const spec = deciderSpecification(referralDecider);
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 const by = (
   actor: typeof officer,
   command: DistributiveOmit<ReferralCommand, 'referralId' | 'actor'>,

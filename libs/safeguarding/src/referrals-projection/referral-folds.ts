@@ -8,6 +8,7 @@ import {
   ReferralRaised,
   REFERRAL_URGENCIES,
   ReferralWithdrawn,
+  safeguardingEvents,
   ThreatLroChanged,
   ThreatRegistered,
 } from '@soc/contracts';
@@ -26,15 +27,7 @@ type Recorded<C> = C extends unknown
   ? RecordedEvent<EventOf<C>['type'], EventOf<C>['data']>
   : never;
 
-export const REFERRAL_EVENTS = [
-  ReferralRaised,
-  ReferralAcknowledged,
-  ReferralAccepted,
-  ReferralDeclined,
-  ReferralWithdrawn,
-  ReferralNoteAdded,
-  ReferralClosed,
-];
+export const REFERRAL_EVENTS = safeguardingEvents;
 export const THREAT_EVENTS = [ThreatRegistered, ThreatLroChanged];
 type ReferralEvent = Recorded<(typeof REFERRAL_EVENTS)[number]>;
 type ThreatEvent = Recorded<(typeof THREAT_EVENTS)[number]>;
@@ -80,14 +73,23 @@ export async function applyReferralEvents(
   await upsertRows(db, schema, referrals, [...rows.values()], { columns });
   await insertRows(db, schema, referralNotes, notes);
   const raisedIds = own.filter((e) => e.type === ReferralRaised.type).map((e) => e.data.referralId);
-  if (raisedIds.length > 0) {
-    await db.query(
-      `UPDATE "${schema}".referrals r SET threat_organisation_ids = t.organisation_ids
-         FROM "${schema}".referral_threats t
-        WHERE r.threat_id = t.threat_id AND r.referral_id = ANY ($1::text[])`,
-      [raisedIds],
-    );
-  }
+  if (raisedIds.length > 0) await copyThreatOrganisations(db, schema, 'referral_id', raisedIds);
+}
+
+/** Onto the referrals with these ids (or of these threats): who holds their threat. */
+async function copyThreatOrganisations(
+  db: PoolClient,
+  schema: string,
+  by: 'referral_id' | 'threat_id',
+  ids: readonly string[],
+): Promise<void> {
+  await db.query(
+    `UPDATE "${schema}".referrals r SET threat_organisation_ids = t.organisation_ids
+       FROM "${schema}".referral_threats t
+      WHERE r.threat_id = t.threat_id AND r.${by} = ANY ($1::text[])
+        AND r.threat_organisation_ids IS DISTINCT FROM t.organisation_ids`,
+    [ids],
+  );
 }
 
 function raised({ data, occurredAt }: Recorded<typeof ReferralRaised>): OwnPart {
@@ -214,11 +216,10 @@ export async function applyThreatEvents(
   }
   const rows = [...byId.values()];
   await upsertRows(db, schema, referralThreats, rows);
-  await db.query(
-    `UPDATE "${schema}".referrals r SET threat_organisation_ids = t.organisation_ids
-       FROM "${schema}".referral_threats t
-      WHERE r.threat_id = t.threat_id AND t.threat_id = ANY ($1::text[])
-        AND r.threat_organisation_ids IS DISTINCT FROM t.organisation_ids`,
-    [rows.map((row) => row.threat_id)],
+  await copyThreatOrganisations(
+    db,
+    schema,
+    'threat_id',
+    rows.map((row) => row.threat_id),
   );
 }
