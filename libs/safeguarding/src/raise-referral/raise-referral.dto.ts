@@ -138,6 +138,7 @@ export class RaiseReferralBody {
 
   @ApiPropertyOptional({
     enum: LAWFUL_BASES,
+    example: 'children-act-2004-s11',
     description: 'The law the disclosure rests on; give it or consent, not both',
   })
   @ValidateIf((body: RaiseReferralBody) => body.consent === undefined)
