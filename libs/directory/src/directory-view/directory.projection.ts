@@ -27,9 +27,21 @@ const organisations = defineTable('organisations', {
     name: column.text(),
     kind: column.text(),
     registered_at: column.timestamptz(),
-    /** People enrolled in it, counted as they enrol. */
-    people: column.integer().default('0'),
     global_position: column.bigint(),
+  },
+  primaryKey: ['organisation_id'],
+  readPolicy: 'true',
+});
+
+/**
+ * People enrolled per organisation, counted as they enrol. Apart from `organisations` because
+ * over Kafka a person's stream may be applied before (or while) their organisation's is: the
+ * first writer creates the row, and concurrent counts add up.
+ */
+const enrolmentCounts = defineTable('enrolment_counts', {
+  columns: {
+    organisation_id: column.text(),
+    people: column.integer(),
   },
   primaryKey: ['organisation_id'],
   readPolicy: 'true',
@@ -106,12 +118,12 @@ async function enrolPeople(db: PoolClient, schema: string, events: Of<PersonEnro
   for (const person of enrolled) {
     counts.set(person.organisation_id, (counts.get(person.organisation_id) ?? 0) + 1);
   }
-  await updateRows(
+  await upsertRows(
     db,
     schema,
-    organisations,
+    enrolmentCounts,
     [...counts].map(([organisation_id, count]) => ({ organisation_id, people: count })),
-    { match: ['organisation_id'], add: ['people'] },
+    { add: ['people'] },
   );
 }
 
@@ -155,7 +167,7 @@ export const directoryProjection = defineProjection({
     PersonRolesChanged.type,
     PersonalDataErased.type,
   ],
-  tables: [organisations, people],
+  tables: [organisations, people, enrolmentCounts],
 
   async apply(db: PoolClient, schema: string, events: readonly RecordedEvent[]) {
     await registerOrganisations(

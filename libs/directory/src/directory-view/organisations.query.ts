@@ -28,8 +28,10 @@ async function readOrganisations(
 ): Promise<OrganisationView[]> {
   return reader.read(access, async (db) => {
     const { rows } = await db.query<OrganisationRow>(
-      `SELECT organisation_id, name, kind, people, global_position FROM directory.organisations
-        WHERE $1::text IS NULL OR organisation_id = $1 ORDER BY name, organisation_id`,
+      `SELECT o.organisation_id, o.name, o.kind, COALESCE(c.people, 0) AS people, o.global_position
+         FROM directory.organisations o
+         LEFT JOIN directory.enrolment_counts c USING (organisation_id)
+        WHERE $1::text IS NULL OR o.organisation_id = $1 ORDER BY o.name, o.organisation_id`,
       [organisationId],
     );
     return rows.map(toOrganisation);

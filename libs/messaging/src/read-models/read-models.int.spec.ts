@@ -224,4 +224,25 @@ describe('read-model kit (real PostgreSQL)', () => {
       ['kestrel', 2, 'nersou', ['osprey'], 0, '2021-08-01T00:00:00.000Z'],
     ]);
   });
+
+  it('adds to counters on upsert, whichever of two concurrent writers creates the row', async () => {
+    const other = await db.pool.connect();
+    const osprey = { ...heron, case_id: 'osprey', views: 2 };
+    try {
+      await client.query('BEGIN');
+      await other.query('BEGIN');
+      await upsertRows(client, schema, cases, [osprey], { add: ['views'] });
+      // The second writer waits on the first's new key, then adds to the row it committed.
+      const second = upsertRows(other, schema, cases, [{ ...osprey, views: 3 }], {
+        add: ['views'],
+      });
+      await client.query('COMMIT');
+      await second;
+      await other.query('COMMIT');
+    } finally {
+      other.release();
+    }
+    const [row] = await loadRows(client, schema, cases, [{ case_id: 'osprey', version: 1 }]);
+    expect(row.views).toBe(5);
+  });
 });

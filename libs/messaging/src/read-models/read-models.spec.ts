@@ -179,7 +179,7 @@ describe('batched statements', () => {
     await upsertRows(db, 's', cases, [row, { ...row, version: 2, details: null }]);
     expect(statements).toHaveLength(1);
     const [{ sql, params }] = statements;
-    expect(sql).toContain('INSERT INTO "s"."cases" ("case_id", "version", "title", "tags"');
+    expect(sql).toContain('INSERT INTO "s"."cases" AS t ("case_id", "version", "title", "tags"');
     expect(sql).toContain(
       'FROM unnest($1::text[], $2::integer[], $3::text[], $4::jsonb[], $5::jsonb[], $6::date[], $7::timestamptz[], $8::bigint[])',
     );
@@ -200,7 +200,7 @@ describe('batched statements', () => {
       update: ['title'],
     });
     expect(statements[0].sql).toContain(
-      'INSERT INTO "s"."cases" ("case_id", "version", "title", "tags")',
+      'INSERT INTO "s"."cases" AS t ("case_id", "version", "title", "tags")',
     );
     expect(statements[0].sql).toMatch(/DO UPDATE SET "title" = excluded\."title"$/);
     await expect(

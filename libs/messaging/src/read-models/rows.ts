@@ -145,30 +145,37 @@ export async function insertRows<T extends AnyTable, N extends ColumnName<T> = C
 
 /**
  * Inserts the rows, replacing the `update` columns (default: every written column outside the
- * key) of rows that exist. Rows must have distinct keys: a statement changes a row once.
+ * key and outside `add`) of rows that exist, and adding to their `add` columns (counters: safe
+ * under concurrent writers, and a row is created by whichever writer comes first). Rows must
+ * have distinct keys: a statement changes a row once.
  */
 export async function upsertRows<
   T extends AnyTable,
   N extends ColumnName<T> = ColumnName<T>,
   U extends N = N,
+  A extends N & NumberName<T['columns']> = never,
 >(
   db: PoolClient,
   schema: string,
   table: T,
   rows: readonly RowPart<T, NoInfer<N> | KeyName<T>>[],
-  options: WriteOptions<N> & { readonly update?: readonly U[] } = {},
+  options: WriteOptions<N> & { readonly update?: readonly U[]; readonly add?: readonly A[] } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const names = written(table, options.columns);
   const key: readonly string[] = table.primaryKey;
-  const update: readonly string[] = options.update ?? names.filter((name) => !key.includes(name));
+  const add: readonly string[] = options.add ?? [];
+  const update: readonly string[] =
+    options.update ?? names.filter((name) => !key.includes(name) && !add.includes(name));
+  const assignments = [
+    ...update.map((name) => `${quote(name)} = excluded.${quote(name)}`),
+    ...add.map((name) => `${quote(name)} = t.${quote(name)} + excluded.${quote(name)}`),
+  ];
   const conflict =
-    update.length === 0
-      ? 'DO NOTHING'
-      : `DO UPDATE SET ${update.map((name) => `${quote(name)} = excluded.${quote(name)}`).join(', ')}`;
+    assignments.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${assignments.join(', ')}`;
   const source = rowSource(table, names, rows);
   await db.query(
-    `INSERT INTO ${qualified(schema, table)} (${names.map(quote).join(', ')})
+    `INSERT INTO ${qualified(schema, table)} AS t (${names.map(quote).join(', ')})
      SELECT * FROM ${source.sql} s
      ON CONFLICT (${key.map(quote).join(', ')}) ${conflict}`,
     source.params,
