@@ -110,9 +110,9 @@ describe('npm run projections (real PostgreSQL)', () => {
     await db.drop();
   });
 
-  it('registers the threats and meetings projections beside the directory, in the application and the CLI', () => {
+  it('registers the threats, meetings and safeguarding projections beside the directory, in the application and the CLI', () => {
     expect(registeredProjections.map((p) => p.name)).toEqual(
-      expect.arrayContaining(['directory', 'threats', 'meetings']),
+      expect.arrayContaining(['directory', 'threats', 'meetings', 'safeguarding']),
     );
   });
 
@@ -146,7 +146,7 @@ describe('npm run projections (real PostgreSQL)', () => {
     const check = await projectionsCli({ pool: db.pool, store }, 'check');
     expect(check.code).toBe(EXIT.failed);
     expect(rowOf(check.out, 'threats').at(-1)).toMatch(/^FAIL: not in the database/);
-    expect(check.out).toContain('3 of 3 projections failed the check.');
+    expect(check.out).toContain('4 of 4 projections failed the check.');
   });
 
   it('rebuilds the threats projection by name, with progress on stderr', async () => {
@@ -184,8 +184,9 @@ describe('npm run projections (real PostgreSQL)', () => {
     expect(rowOf(all.out, 'directory')[1]).toBe('2 (directory_g2)');
     expect(rowOf(all.out, 'threats')[1]).toBe('3 (threats_g3)');
     expect(rowOf(all.out, 'meetings')[1]).toBe('2 (meetings_g2)');
+    expect(rowOf(all.out, 'safeguarding')[1]).toBe('2 (safeguarding_g2)');
     expect(all.progress).toMatch(
-      /rebuilt directory: [\d,]+ events[^]*rebuilt threats: [^]*rebuilt meetings: /,
+      /rebuilt directory: [\d,]+ events[^]*rebuilt threats: [^]*rebuilt meetings: [^]*rebuilt safeguarding: /,
     );
 
     const again = await projectionsCli({ pool: db.pool, store }, 'rebuild', '--all');
@@ -198,7 +199,7 @@ describe('npm run projections (real PostgreSQL)', () => {
     expect(check.code).toBe(EXIT.ok);
     expect(rowOf(check.out, 'threats').slice(1)).toEqual(['4', '0', '0', 'ok']);
     expect(check.out).toContain(
-      'All 3 projections are set up, caught up and without dead letters.',
+      'All 4 projections are set up, caught up and without dead letters.',
     );
   });
 
@@ -220,6 +221,27 @@ describe('npm run projections (real PostgreSQL)', () => {
     expect((await projectionsCli({ pool: db.pool, store }, 'check', '--max-lag=2')).code).toBe(
       EXIT.ok,
     );
+  });
+
+  it('fails the check while a generation was built by another shape, until it is rebuilt', async () => {
+    await db.pool.query(
+      `UPDATE delivery.projection_generations SET fingerprint = 'an-older-shape'
+        WHERE projection = 'directory' AND status = 'active'`,
+    );
+    const check = await projectionsCli({ pool: db.pool, store }, 'check');
+    expect(check.code).toBe(EXIT.failed);
+    expect(rowOf(check.out, 'directory').at(-1)).toBe(
+      'FAIL: built by another shape of it: rebuilt when the application starts, or rebuild it',
+    );
+    expect(rowOf(check.out, 'threats').at(-1)).toBe('ok');
+    expect(
+      rowOf((await projectionsCli({ pool: db.pool, store }, 'status')).out, 'directory')[1],
+    ).toMatch(/, built by another shape$/);
+
+    expect((await projectionsCli({ pool: db.pool, store }, 'rebuild', 'directory')).code).toBe(
+      EXIT.ok,
+    );
+    expect((await projectionsCli({ pool: db.pool, store }, 'check')).code).toBe(EXIT.ok);
   });
 
   it('fails the check while a dead letter waits, and passes once it is replayed', async () => {

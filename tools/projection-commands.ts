@@ -240,6 +240,11 @@ async function check(
     const state = await projectionState(context, projection, log);
     const problems: string[] = [];
     if (!state.active) problems.push('not in the database: start the application or rebuild it');
+    if (state.reshaped) {
+      problems.push(
+        'built by another shape of it: rebuilt when the application starts, or rebuild it',
+      );
+    }
     if (state.lag !== null && state.lag > maxLag) {
       problems.push(`${count(state.lag)} events behind (over ${count(maxLag)})`);
     }

@@ -26,6 +26,8 @@ export interface CheckpointState {
 
 export interface ProjectionState {
   active: { generation: number; schema: string } | null;
+  /** The active generation was built by another shape of the projection than this code's. */
+  reshaped: boolean;
   building: number[];
   checkpoints: CheckpointState[];
   /** Events of the log the projection has not (certainly) applied; null when not set up. */
@@ -63,8 +65,9 @@ export async function projectionState(
     generation: number;
     schema_name: string;
     status: string;
+    fingerprint: string | null;
   }>(
-    `SELECT generation, schema_name, status FROM delivery.projection_generations
+    `SELECT generation, schema_name, status, fingerprint FROM delivery.projection_generations
       WHERE projection = $1 AND status IN ('active', 'building') ORDER BY generation`,
     [projection.name],
   );
@@ -76,6 +79,10 @@ export async function projectionState(
   const active = generations.find((g) => g.status === 'active');
   const state: ProjectionState = {
     active: active ? { generation: active.generation, schema: active.schema_name } : null,
+    reshaped:
+      active !== undefined &&
+      projection.fingerprint !== undefined &&
+      active.fingerprint !== projection.fingerprint,
     building: generations.filter((g) => g.status === 'building').map((g) => g.generation),
     checkpoints: [],
     lag: null,
@@ -164,6 +171,7 @@ export function generationLabel(state: ProjectionState): string {
   if (!state.active) return 'none: not set up';
   return (
     `${state.active.generation} (${state.active.schema})` +
+    (state.reshaped ? ', built by another shape' : '') +
     (state.building.length > 0 ? `, building ${state.building.join(', ')}` : '')
   );
 }

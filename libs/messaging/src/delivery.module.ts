@@ -16,6 +16,7 @@ import { OutboxRelay } from './kafka/outbox-relay.js';
 import { EventStoreFeed } from './projections/event-store-feed.js';
 import { ensureProjection } from './projections/generations.js';
 import type { Projection } from './projections/projection.js';
+import { rebuildIfReshaped } from './projections/rebuild.js';
 import { type ApplierOptions, ProjectionApplier } from './projections/projection-applier.js';
 import { allTopics } from './topics.js';
 
@@ -57,6 +58,7 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
   async onApplicationBootstrap(): Promise<void> {
     for (const projection of this.options.projections) {
       await ensureProjection(this.options.pool, projection);
+      await this.rebuildIfReshaped(projection);
     }
     if (!this.options.kafka) {
       for (const projection of this.options.projections) {
@@ -83,6 +85,25 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
     });
     // Kafka may be down at start: commands work regardless, and Kafka parts connect when it is back.
     this.starting = this.startKafkaParts(kafka, settings, topics);
+  }
+
+  /** A deployment whose projection changed shape rebuilds it before serving from it. */
+  private async rebuildIfReshaped(projection: Projection): Promise<void> {
+    const { pool } = this.options;
+    let logged = 0;
+    const result = await rebuildIfReshaped(pool, this.store, projection, {
+      onProgress: ({ applied, head }) => {
+        if (applied - logged < 100_000) return;
+        logged = applied;
+        this.logger.log(`rebuilding ${projection.name}: ${applied} of ${head} events`);
+      },
+    });
+    if (result) {
+      this.logger.log(
+        { projection: projection.name, ...result },
+        `projection ${projection.name} changed shape: rebuilt generation ${result.generation} from ${result.events} events`,
+      );
+    }
   }
 
   private async startKafkaParts(

@@ -14,7 +14,7 @@ export {
   PositionNotReachedError,
 } from './projections/projection-positions.js';
 export { type Projection } from './projections/projection.js';
-export { rebuildProjection, type RebuildResult } from './projections/rebuild.js';
+export { rebuildIfReshaped, rebuildProjection, type RebuildResult } from './projections/rebuild.js';
 export { allTopics } from './topics.js';
 export { ConsistencyQuery } from './projections/consistency.query.js';
 export {

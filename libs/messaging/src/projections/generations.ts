@@ -6,10 +6,16 @@ export interface Generation {
   projection: string;
   generation: number;
   schema: string;
+  /** The fingerprint of the projection that built it (null: from before fingerprints). */
+  fingerprint?: string | null;
 }
 
+/** Whether a generation was built by another shape of the projection than this code's. */
+export const builtByOtherShape = (projection: Projection, generation: Generation): boolean =>
+  projection.fingerprint !== undefined && generation.fingerprint !== projection.fingerprint;
+
 /** A stable advisory-lock key per projection and purpose. */
-export function projectionLockKey(name: string, purpose: 'feed' | 'setup'): number {
+export function projectionLockKey(name: string, purpose: 'feed' | 'setup' | 'reshape'): number {
   let hash = purpose === 'feed' ? 0x1f00 : 0x2f00;
   for (const char of `${purpose}:${name}`) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
   return hash;
@@ -33,12 +39,14 @@ export async function createGeneration(
   if (!deferIndexes) await projection.createIndexes?.(db, schema);
   await protectTables(db, projection, schema);
   await db.query(
-    `INSERT INTO delivery.projection_generations (projection, generation, schema_name, status)
-     VALUES ($1, $2, $3, 'building')
-     ON CONFLICT (projection, generation) DO UPDATE SET status = 'building', created_at = now()`,
-    [name, generation, schema],
+    `INSERT INTO delivery.projection_generations
+       (projection, generation, schema_name, status, fingerprint)
+     VALUES ($1, $2, $3, 'building', $4)
+     ON CONFLICT (projection, generation) DO UPDATE
+       SET status = 'building', created_at = now(), fingerprint = excluded.fingerprint`,
+    [name, generation, schema, projection.fingerprint ?? null],
   );
-  return { projection: name, generation, schema };
+  return { projection: name, generation, schema, fingerprint: projection.fingerprint ?? null };
 }
 
 /** Row-level security on every table queries may read: the projection's policy or no rows. */
@@ -92,13 +100,23 @@ export async function activateGeneration(
 
 /** The generation queries read; blocks a concurrent switch until the caller's transaction ends. */
 export async function activeGeneration(db: PoolClient, name: string): Promise<Generation | null> {
-  const { rows } = await db.query<{ generation: number; schema_name: string }>(
-    `SELECT generation, schema_name FROM delivery.projection_generations
+  const { rows } = await db.query<{
+    generation: number;
+    schema_name: string;
+    fingerprint: string | null;
+  }>(
+    `SELECT generation, schema_name, fingerprint FROM delivery.projection_generations
       WHERE projection = $1 AND status = 'active' FOR SHARE`,
     [name],
   );
-  return rows[0]
-    ? { projection: name, generation: rows[0].generation, schema: rows[0].schema_name }
+  const [row] = rows;
+  return row
+    ? {
+        projection: name,
+        generation: row.generation,
+        schema: row.schema_name,
+        fingerprint: row.fingerprint,
+      }
     : null;
 }
 

@@ -23,6 +23,12 @@ export interface Projection {
    * every caller may see. A table without a policy shows no rows at all.
    */
   readonly readPolicies: Readonly<Record<string, string>>;
+  /**
+   * What a generation built by this code holds, as a digest (of its tables, read policies,
+   * handled events and version): a generation built under another is rebuilt at start-up, so new
+   * code never runs over old tables or rows folded by old rules. None: never rebuilt for shape.
+   */
+  readonly fingerprint?: string;
   /** Creates the projection's tables in an empty schema. */
   createTables(db: PoolClient, schema: string): Promise<void>;
   /**

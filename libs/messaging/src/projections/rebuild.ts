@@ -2,6 +2,8 @@ import type { EventStore } from '@soc/event-store';
 import type { Pool, PoolClient } from 'pg';
 import {
   activateGeneration,
+  activeGeneration,
+  builtByOtherShape,
   createGeneration,
   dropRetiredGenerations,
   projectionLockKey,
@@ -102,6 +104,31 @@ export async function rebuildProjection(
     throw error;
   } finally {
     db.release();
+  }
+}
+
+/**
+ * Rebuilds a projection whose active generation another shape of it built (other tables, read
+ * policies, handled events or version), before this code feeds or reads it. Instances starting
+ * together rebuild once: the others wait on the lock and find the new generation in place.
+ */
+export async function rebuildIfReshaped(
+  pool: Pool,
+  store: EventStore,
+  projection: Projection,
+  options: { onProgress?: (progress: RebuildProgress) => void } = {},
+): Promise<RebuildResult | null> {
+  if (projection.fingerprint === undefined) return null;
+  const lock = await pool.connect();
+  const key = projectionLockKey(projection.name, 'reshape');
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [key]);
+    const active = await activeGeneration(lock, projection.name);
+    if (active && !builtByOtherShape(projection, active)) return null;
+    return await rebuildProjection(pool, store, projection, options);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    lock.release();
   }
 }
 
