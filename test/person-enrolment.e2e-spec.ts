@@ -8,7 +8,7 @@ import { EnrolPerson, RegisterOrganisation } from '@soc/directory';
 import { EVENT_STORE_POOL } from '@soc/event-store';
 import type { Pool } from 'pg';
 import { validateEnv } from '@soc/platform';
-import { type AccessContext, DEFAULT_AUDIENCE, type Role } from '@soc/security';
+import { type AccessContext, DEFAULT_AUDIENCE, FeedTokens, type Role } from '@soc/security';
 import { principal, startTestApp, type TestApp } from './support/test-app.js';
 
 /** An OpenID provider of the test's own: a discovery document, a key set, tokens it signs. */
@@ -161,6 +161,27 @@ describe('people the tokens name must be in the directory (OIDC, real PostgreSQL
     const response = await get(token);
     expect(response.status).toBe(401);
     expect(response.body.type).toBe('/problems/unknown-person');
+  });
+
+  it('serves a calendar feed only while its person is enrolled, though the token is never revoked', async () => {
+    // Issued outside any request, so no earlier answer of the directory is kept for them.
+    const feeds = t.app.get(FeedTokens);
+    const feedOf = async (personId: string) =>
+      `/views/my-actions/calendar/${await feeds.issue(
+        { personId, organisationId: cleveland, roles: ['analyst'] },
+        'my-actions-calendar',
+      )}`;
+    await t
+      .http()
+      .get(await feedOf(analyst))
+      .expect(200);
+    const erased = await t.http().get(await feedOf(leaver));
+    expect(erased.status).toBe(404);
+    expect(erased.headers['content-type']).toMatch(/application\/problem\+json/);
+    await t
+      .http()
+      .get(await feedOf(`stranger-${suffix}`))
+      .expect(404);
   });
 
   it('asks the directory once for a stream of requests by the same person', async () => {

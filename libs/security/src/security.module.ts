@@ -1,10 +1,15 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, ModuleRef } from '@nestjs/core';
 import { EVENT_STORE_POOL } from '@soc/event-store';
 import type { Pool } from 'pg';
 import { AccessLogController } from './access-log/access-log.controller.js';
 import { PersonalDataAccessLog } from './access-log/personal-data-access-log.js';
-import { loadOrCreateLocalIssuer, TokenVerifier } from './authentication/index.js';
+import {
+  loadOrCreateLocalIssuer,
+  PERSON_LOOKUP,
+  type PersonLookup,
+  TokenVerifier,
+} from './authentication/index.js';
 import { FeedTokens } from './feed-tokens/feed-tokens.js';
 import { REQUIRE_ENROLLED_PERSON, SecurityGuard, TOKEN_VERIFIER } from './http/security.guard.js';
 import {
@@ -100,8 +105,13 @@ export class SecurityModule {
         },
         {
           provide: FeedTokens,
-          useFactory: (pool: Pool) => new FeedTokens(pool),
-          inject: [EVENT_STORE_POOL],
+          useFactory: (pool: Pool, moduleRef: ModuleRef) =>
+            new FeedTokens(pool, () =>
+              settings.oidcIssuerUrl
+                ? moduleRef.get<PersonLookup>(PERSON_LOOKUP, { strict: false })
+                : undefined,
+            ),
+          inject: [EVENT_STORE_POOL, ModuleRef],
         },
       ],
       exports: [

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
+import type { PersonLookup } from '../authentication/index.js';
 import type { Principal } from '../principal.js';
 
 /** Who a feed token reads as: a person of an organisation, for that one feed only. */
@@ -19,7 +20,15 @@ const hashOf = (token: string) => createHash('sha256').update(token, 'utf8').dig
  * previous token for the feed.
  */
 export class FeedTokens {
-  constructor(private readonly pool: Pool) {}
+  /**
+   * `people`, when the deployment requires the people tokens name to be enrolled (as the
+   * security guard does for bearer tokens): a token of a person no longer enrolled in its
+   * organisation, or erased, then reads nothing, though it was never revoked.
+   */
+  constructor(
+    private readonly pool: Pool,
+    private readonly people: () => PersonLookup | undefined = () => undefined,
+  ) {}
 
   async issue(principal: Principal, feed: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
@@ -52,8 +61,10 @@ export class FeedTokens {
         WHERE token_hash = $1 AND feed = $2 AND revoked_at IS NULL`,
       [hashOf(token), feed],
     );
-    return rows[0]
-      ? { personId: rows[0].person_id, organisationId: rows[0].organisation_id }
-      : null;
+    const [row] = rows;
+    if (!row) return null;
+    const people = this.people();
+    if (people && !(await people.isEnrolled(row.person_id, row.organisation_id))) return null;
+    return { personId: row.person_id, organisationId: row.organisation_id };
   }
 }
