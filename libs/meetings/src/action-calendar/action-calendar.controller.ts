@@ -49,7 +49,7 @@ export class ActionCalendarController {
   @ApiOkResponse({
     schema: { type: 'string' },
     description:
-      'iCalendar (RFC 5545): an all-day event on the due date of each action your organisation leads or supports that is neither completed nor closed',
+      'iCalendar (RFC 5545): an all-day event on the due date of each action your organisation leads or supports at meetings, and each plan action it owns, that is neither completed nor closed; UIDs are partner-action-<id> or plan-action-<id>',
   })
   @ApiNotFoundResponse({ description: 'No such token, or one revoked' })
   feed(@Param() { token }: CalendarTokenParam) {

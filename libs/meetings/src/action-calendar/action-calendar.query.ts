@@ -9,19 +9,25 @@ import { isIncomplete } from '../partner-actions-projection/partner-action-view.
 import { CALENDAR_FEED } from './action-calendar.dto.js';
 import { type AllDayEvent, calendar } from './icalendar.js';
 
-/** The iCalendar feed of a calendar token: its organisation's open actions on their due dates. */
+/**
+ * The iCalendar feed of a calendar token: its organisation's open actions, of meetings and of
+ * plans, on their due dates.
+ */
 export class GetActionCalendarQuery extends Query<string> {
   constructor(readonly token: string) {
     super();
   }
 }
 
+const agreedAt = ({ meeting, plan }: MyActionView) =>
+  meeting ? `${meeting.title} (${meeting.heldOn})` : `Plan: ${plan!.codeName}`;
+
 const eventOf = (action: MyActionView): AllDayEvent => ({
-  uid: `partner-action-${action.actionId}@soc-partnership`,
+  uid: `${action.kind}-${action.actionId}@soc-partnership`,
   date: action.dueDate,
   summary: `${action.overdue ? 'Overdue: ' : 'Due: '}${action.description}`,
   description: [
-    `${action.meeting.title} (${action.meeting.heldOn})`,
+    agreedAt(action),
     `Lead: ${action.leadOrganisationId}${action.role === 'supporting' ? ' (you support)' : ''}`,
     `Status: ${action.status}`,
   ].join('\n'),

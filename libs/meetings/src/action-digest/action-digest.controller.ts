@@ -16,7 +16,7 @@ export class ActionDigestController {
   @ApiOkResponse({
     type: ActionDigestView,
     description:
-      'The actions your organisation leads or supports that are due in the week or overdue, neither completed nor closed',
+      'The actions your organisation leads or supports at meetings, and the plan actions it owns, that are due in the week or overdue, neither completed nor closed',
   })
   digest(@Query() params: ActionDigestParams, @Access() access: AccessContext) {
     return this.queries.execute(new GetActionDigestQuery(access, params));

@@ -7,7 +7,7 @@ import { isIncomplete, overdueFirst } from '../partner-actions-projection/partne
 import type { ActionDigestParams, ActionDigestView } from './action-digest.dto.js';
 import { parseWeek, weekOf } from './iso-week.js';
 
-/** The caller's organisation's actions due in a week or overdue by it, across every meeting. */
+/** The caller's organisation's actions due in a week or overdue by it, across every meeting and plan. */
 export class GetActionDigestQuery extends Query<ActionDigestView> {
   constructor(
     readonly access: AccessContext,

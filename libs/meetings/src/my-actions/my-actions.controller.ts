@@ -5,7 +5,7 @@ import { Access, type AccessContext, Authorize } from '@soc/security';
 import { MyActionsParams, MyActionsView } from './my-actions.dto.js';
 import { GetMyActionsQuery } from './my-actions.query.js';
 
-/** The partner's view: its organisation's actions across every meeting, overdue first. */
+/** The partner's view: its organisation's actions across every meeting and plan, overdue first. */
 @ApiTags('meetings')
 @Controller('views/my-actions')
 export class MyActionsController {
@@ -16,7 +16,7 @@ export class MyActionsController {
   @ApiOkResponse({
     type: MyActionsView,
     description:
-      'The actions your organisation leads or supports, as they stood on the date: overdue first, then by due date',
+      'The actions your organisation leads or supports at meetings, and the plan actions it owns, as they stood on the date: overdue first, then by due date',
   })
   myActions(@Query() params: MyActionsParams, @Access() access: AccessContext) {
     return this.queries.execute(new GetMyActionsQuery(access, params));

@@ -6,12 +6,15 @@ import { MeetingViewReader, rowsOf } from '../partner-actions-projection/meeting
 import {
   type AgreedRow,
   countsOf,
+  isIncomplete,
   overdueFirst,
   partnerActionOn,
 } from '../partner-actions-projection/partner-action-view.js';
+import type { PartnerActionStatus } from '../partner-actions-projection/partner-action-view.dto.js';
+import type { PlanActionRow } from '../partner-actions-projection/plan-action-tables.js';
 import type { MyActionsParams, MyActionsView, MyActionView } from './my-actions.dto.js';
 
-/** The actions the caller's organisation leads or supports, across every meeting. */
+/** The actions the caller's organisation leads or supports, across every meeting and plan. */
 export class GetMyActionsQuery extends Query<MyActionsView> {
   constructor(
     readonly access: AccessContext,
@@ -23,7 +26,8 @@ export class GetMyActionsQuery extends Query<MyActionsView> {
 
 /**
  * "My organisation's actions", as they stood on a business date (default today): those agreed by
- * then, each in the status and with the due date it had that day, overdue first, then by due date.
+ * then, at a meeting or on a plan, each in the status and with the due date it had that day,
+ * overdue first, then by due date.
  */
 @QueryHandler(GetMyActionsQuery)
 export class GetMyActionsHandler implements IQueryHandler<GetMyActionsQuery> {
@@ -42,24 +46,37 @@ export class GetMyActionsHandler implements IQueryHandler<GetMyActionsQuery> {
   }
 }
 
-/** The actions an organisation leads or supports, agreed by a business date, as they stood then. */
+/**
+ * The actions an organisation leads or supports, agreed by a business date, as they stood then:
+ * those meetings agreed, and the plan actions it owns.
+ */
 export async function organisationActions(
   db: PoolClient,
   organisationId: string,
   date: string,
 ): Promise<MyActionView[]> {
-  const rows = await rowsOf<AgreedRow>(
+  const partnerRows = await rowsOf<AgreedRow>(
     db,
     `SELECT row_to_json(a) AS row FROM meetings.partner_actions a
       WHERE a.meeting_id IS NOT NULL AND a.agreed_on <= $2::date
         AND (a.lead_organisation_id = $1 OR $1 = ANY (a.supporting_organisation_ids))`,
     [organisationId, date],
   );
-  return rows.map((row) => myAction(row, organisationId, date));
+  const planRows = await rowsOf<AgreedPlanRow>(
+    db,
+    `SELECT row_to_json(a) AS row FROM meetings.plan_actions a
+      WHERE a.owner_organisation_id = $1 AND a.agreed_on <= $2::date`,
+    [organisationId, date],
+  );
+  return [
+    ...partnerRows.map((row) => myAction(row, organisationId, date)),
+    ...planRows.map((row) => planAction(row, date)),
+  ];
 }
 
 function myAction(row: AgreedRow, organisationId: string, date: string): MyActionView {
   return {
+    kind: 'partner-action',
     ...partnerActionOn(row, date),
     meeting: {
       meetingId: row.meeting_id,
@@ -67,6 +84,50 @@ function myAction(row: AgreedRow, organisationId: string, date: string): MyActio
       title: row.meeting_title,
       heldOn: row.meeting_held_on,
     },
+    plan: null,
+    cancellation: null,
     role: row.lead_organisation_id === organisationId ? 'lead' : 'supporting',
+  };
+}
+
+type AgreedPlanRow = PlanActionRow & { agreed_on: string };
+
+/** A plan action's status on a business date, in the partner actions' words. */
+function planStatusOn(row: AgreedPlanRow, date: string): PartnerActionStatus {
+  if (row.completed_on !== null && row.completed_on <= date) return 'completed';
+  if (row.cancelled_on !== null && row.cancelled_on <= date) return 'closed';
+  if (row.started_on !== null && row.started_on <= date) return 'in-progress';
+  return 'agreed';
+}
+
+/** A plan action as it stood on a business date: its owner's organisation leads it. */
+function planAction(row: AgreedPlanRow, date: string): MyActionView {
+  const status = planStatusOn(row, date);
+  return {
+    kind: 'plan-action',
+    actionId: row.action_id,
+    threatId: row.threat_id,
+    category: row.category,
+    description: row.description,
+    leadOrganisationId: row.owner_organisation_id,
+    supportingOrganisationIds: [],
+    pointOfContact: { personId: row.owner_person_id, organisationId: row.owner_organisation_id },
+    dueDate: row.due_date,
+    agreedDueDate: row.due_date,
+    agreedOn: row.agreed_on,
+    status,
+    overdue: isIncomplete(status) && row.due_date < date,
+    lastProgress:
+      row.last_progress_on !== null && row.last_progress_on <= date
+        ? { on: row.last_progress_on, note: row.last_progress_note! }
+        : null,
+    completion: status === 'completed' ? { on: row.completed_on!, outcome: row.outcome! } : null,
+    closure: null,
+    pendingDueDateRequest: null,
+    meeting: null,
+    plan: { threatId: row.threat_id, codeName: row.code_name },
+    cancellation:
+      status === 'closed' ? { on: row.cancelled_on!, reason: row.cancellation_reason! } : null,
+    role: 'lead',
   };
 }
