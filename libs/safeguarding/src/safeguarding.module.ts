@@ -4,6 +4,7 @@ import { RecordCommands } from '@soc/security';
 import { RaiseReferralController } from './raise-referral/raise-referral.controller.js';
 import { RaiseReferralHandler } from './raise-referral/raise-referral.command.js';
 import { ReferralCommands } from './referral/referral-command.js';
+import { referralDeadlineProviders } from './referral-deadlines/referral-deadlines.providers.js';
 import { ReferralListsController } from './referral-lists/referral-lists.controller.js';
 import { referralListHandlers } from './referral-lists/referral-lists.query.js';
 import { ReferralDetailController } from './referral-detail/referral-detail.controller.js';
@@ -41,6 +42,7 @@ import { WithdrawReferralHandler } from './withdraw-referral/withdraw-referral.c
     ReferralViewReader,
     GetReferralHandler,
     ...referralListHandlers,
+    ...referralDeadlineProviders,
   ],
 })
 export class SafeguardingModule {}

@@ -106,6 +106,46 @@ describe('validateEnv', () => {
     });
   });
 
+  describe('referral acknowledgement deadlines', () => {
+    it('defaults to 4 hours immediate, 24 urgent, 72 standard', () => {
+      expect(validateEnv({})).toMatchObject({
+        REFERRAL_ACKNOWLEDGEMENT_HOURS_IMMEDIATE: 4,
+        REFERRAL_ACKNOWLEDGEMENT_HOURS_URGENT: 24,
+        REFERRAL_ACKNOWLEDGEMENT_HOURS_STANDARD: 72,
+      });
+    });
+
+    it('reads whole hours, and refuses anything else naming each variable', () => {
+      expect(
+        validateEnv({ REFERRAL_ACKNOWLEDGEMENT_HOURS_IMMEDIATE: '1' })
+          .REFERRAL_ACKNOWLEDGEMENT_HOURS_IMMEDIATE,
+      ).toBe(1);
+      expect(() =>
+        validateEnv({
+          REFERRAL_ACKNOWLEDGEMENT_HOURS_IMMEDIATE: '0',
+          REFERRAL_ACKNOWLEDGEMENT_HOURS_URGENT: '1.5',
+          REFERRAL_ACKNOWLEDGEMENT_HOURS_STANDARD: 'three days',
+        }),
+      ).toThrow(/IMMEDIATE="0".*\n.*URGENT="1.5".*\n.*STANDARD="three days"/);
+    });
+
+    it('refuses a more urgent referral more time than a less urgent one', () => {
+      expect(() =>
+        validateEnv({
+          REFERRAL_ACKNOWLEDGEMENT_HOURS_IMMEDIATE: '48',
+          REFERRAL_ACKNOWLEDGEMENT_HOURS_URGENT: '24',
+        }),
+      ).toThrow(/IMMEDIATE=48, _URGENT=24, _STANDARD=72: a more urgent referral cannot/);
+      expect(
+        validateEnv({
+          REFERRAL_ACKNOWLEDGEMENT_HOURS_IMMEDIATE: '24',
+          REFERRAL_ACKNOWLEDGEMENT_HOURS_URGENT: '24',
+          REFERRAL_ACKNOWLEDGEMENT_HOURS_STANDARD: '24',
+        }).REFERRAL_ACKNOWLEDGEMENT_HOURS_STANDARD,
+      ).toBe(24);
+    });
+  });
+
   describe('proxies', () => {
     it('takes a hop count or a list of addresses, subnets and names', () => {
       expect(trustProxyOf(validateEnv({}))).toBeUndefined();

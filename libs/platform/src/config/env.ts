@@ -194,6 +194,27 @@ export class Env {
   @Max(52)
   PLAN_QUIET_AFTER_WEEKS = 4;
 
+  /** Hours a referral of immediate urgency may wait for acknowledgement before it is overdue. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2160)
+  REFERRAL_ACKNOWLEDGEMENT_HOURS_IMMEDIATE = 4;
+
+  /** Hours an urgent referral may wait for acknowledgement. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2160)
+  REFERRAL_ACKNOWLEDGEMENT_HOURS_URGENT = 24;
+
+  /** Hours a standard referral may wait for acknowledgement (72: three days, around the clock). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2160)
+  REFERRAL_ACKNOWLEDGEMENT_HOURS_STANDARD = 72;
+
   /** An OIDC issuer (its discovery document gives the signing keys); unset: the local development issuer. */
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER_URL must be an http(s) URL' })
@@ -271,6 +292,18 @@ function productionProblems(env: Env): string[] {
     .map(([name, why]) => `${name} is required when NODE_ENV=production (${why})`);
 }
 
+/** A more urgent referral never has longer to be acknowledged than a less urgent one. */
+function acknowledgementOrderProblems(env: Env): string[] {
+  const immediate = env.REFERRAL_ACKNOWLEDGEMENT_HOURS_IMMEDIATE;
+  const urgent = env.REFERRAL_ACKNOWLEDGEMENT_HOURS_URGENT;
+  const standard = env.REFERRAL_ACKNOWLEDGEMENT_HOURS_STANDARD;
+  if (immediate <= urgent && urgent <= standard) return [];
+  return [
+    `REFERRAL_ACKNOWLEDGEMENT_HOURS_IMMEDIATE=${immediate}, _URGENT=${urgent}, _STANDARD=${standard}: ` +
+      'a more urgent referral cannot have longer to be acknowledged',
+  ];
+}
+
 /** Parses and checks the environment; throws one error naming every bad variable. */
 export function validateEnv(raw: Record<string, unknown>): Env {
   const known = Object.keys(new Env());
@@ -280,6 +313,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   const env = plainToInstance(Env, relevant, { exposeDefaultValues: true });
   const errors = validateSync(env, { forbidUnknownValues: true, stopAtFirstError: true });
   const problems = [...describe(errors, relevant), ...productionProblems(env)];
+  if (errors.length === 0) problems.push(...acknowledgementOrderProblems(env));
   if (problems.length > 0) throw new InvalidEnvironmentError(problems);
   return env;
 }

@@ -3,7 +3,7 @@ import { ConsistencyQuery } from '@soc/messaging';
 import { IsSlug } from '@soc/platform';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { REFERRAL_STATUSES, type ReferralStatus } from '../referral/referral.js';
-import { ReferralSummaryView } from '../referrals-projection/referral-summary.dto.js';
+import { ReferralSummaryWithDeadlineView } from '../referrals-projection/referral-summary.dto.js';
 
 export class ReferralListParams extends ConsistencyQuery {
   @ApiPropertyOptional({ enum: REFERRAL_STATUSES, description: 'Only referrals in this status' })
@@ -28,12 +28,14 @@ export class ThreatIdParam {
 
 export class ReferralListView {
   @ApiProperty({ example: 'hartlepool-childrens-services' }) organisationId!: string;
-  @ApiProperty({ type: [ReferralSummaryView] }) referrals!: ReferralSummaryView[];
+  @ApiProperty({ type: [ReferralSummaryWithDeadlineView] })
+  referrals!: ReferralSummaryWithDeadlineView[];
 }
 
 export class ThreatReferralsView {
   @ApiProperty({ example: '0197c1f0-0000-7000-8000-000000000001' }) threatId!: string;
-  @ApiProperty({ type: [ReferralSummaryView] }) referrals!: ReferralSummaryView[];
+  @ApiProperty({ type: [ReferralSummaryWithDeadlineView] })
+  referrals!: ReferralSummaryWithDeadlineView[];
 }
 
 export class ReferralStatusCounts {

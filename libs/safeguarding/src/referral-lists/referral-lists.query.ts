@@ -2,7 +2,8 @@ import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { ConsistencyQuery } from '@soc/messaging';
 import type { AccessContext } from '@soc/security';
 import { REFERRAL_STATUSES, type ReferralStatus } from '../referral/referral.js';
-import { referralSummary } from '../referrals-projection/referral-summary.js';
+import { overdueFirst } from '../referral-deadlines/acknowledgement-deadline.js';
+import { referralSummaryAt } from '../referrals-projection/referral-summary.js';
 import type { ReferralRow } from '../referrals-projection/referral-tables.js';
 import { ReferralViewReader, rowsOf } from '../referrals-projection/referral-view-reader.js';
 import type {
@@ -46,15 +47,18 @@ export class CountReferralsQuery extends Query<ReferralCountsView> {
 }
 
 /**
- * The inbox: referrals still awaiting an answer first, then by urgency, newest first. The sent
- * list: newest first. Row-level security keeps both to what the caller's organisation may see.
+ * The inbox: referrals overdue for acknowledgement first (longest overdue first), then those
+ * still awaiting an answer, then by urgency, newest first. The sent list: newest first, overdue
+ * ones flagged where they fall. Row-level security keeps both to what the caller's organisation
+ * may see.
  */
-const LISTS: Record<ReferralList, { column: string; order: string }> = {
+const LISTS: Record<ReferralList, { column: string; order: string; overdueFirst: boolean }> = {
   inbox: {
     column: 'receiving_organisation_id',
     order: `(status IN ('submitted', 'acknowledged')) DESC, urgency_rank, raised_at DESC`,
+    overdueFirst: true,
   },
-  sent: { column: 'referring_organisation_id', order: 'raised_at DESC' },
+  sent: { column: 'referring_organisation_id', order: 'raised_at DESC', overdueFirst: false },
 };
 
 const SELECT = 'SELECT row_to_json(r) AS row FROM safeguarding.referrals r';
@@ -65,15 +69,16 @@ export class ListReferralsHandler implements IQueryHandler<ListReferralsQuery> {
 
   execute({ access, list, params }: ListReferralsQuery): Promise<ReferralListView> {
     const { status, organisationId = access.principal.organisationId, ...consistency } = params;
-    const { column, order } = LISTS[list];
-    return this.views.read(access, consistency, async (db) => {
+    const { column, order, overdueFirst: flaggedFirst } = LISTS[list];
+    return this.views.read(access, consistency, async (db, moment) => {
       const rows = await rowsOf<ReferralRow>(
         db,
         `${SELECT} WHERE ${column} = $1 AND ($2::text IS NULL OR status = $2)
           ORDER BY ${order}, referral_id`,
         [organisationId, status ?? null],
       );
-      return { organisationId, referrals: rows.map(referralSummary) };
+      const referrals = rows.map((row) => referralSummaryAt(row, moment));
+      return { organisationId, referrals: flaggedFirst ? referrals.sort(overdueFirst) : referrals };
     });
   }
 }
@@ -84,13 +89,13 @@ export class GetThreatReferralsHandler implements IQueryHandler<GetThreatReferra
   constructor(private readonly views: ReferralViewReader) {}
 
   execute({ access, threatId, consistency }: GetThreatReferralsQuery) {
-    return this.views.read(access, consistency, async (db) => {
+    return this.views.read(access, consistency, async (db, moment) => {
       const rows = await rowsOf<ReferralRow>(
         db,
         `${SELECT} WHERE threat_id = $1 ORDER BY raised_at DESC, referral_id`,
         [threatId.toLowerCase()],
       );
-      return { threatId, referrals: rows.map(referralSummary) };
+      return { threatId, referrals: rows.map((row) => referralSummaryAt(row, moment)) };
     });
   }
 }

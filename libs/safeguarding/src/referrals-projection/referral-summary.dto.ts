@@ -42,3 +42,20 @@ export class ReferralSummaryView {
   version!: number;
   @ApiProperty({ example: 1042 }) globalPosition!: number;
 }
+
+/** The summary with its acknowledgement deadline, judged when the view was read. */
+export class ReferralSummaryWithDeadlineView extends ReferralSummaryView {
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-11-24T13:12:44.120Z',
+    description:
+      'When acknowledgement falls due: raised at plus the hours of its urgency (elapsed hours, around the clock)',
+  })
+  acknowledgementDue!: string;
+
+  @ApiProperty({
+    example: false,
+    description: 'Still awaiting acknowledgement at or after acknowledgementDue',
+  })
+  overdue!: boolean;
+}

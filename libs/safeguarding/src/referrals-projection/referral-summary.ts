@@ -1,6 +1,13 @@
 import type { ConcernCategory, ReferralUrgency } from '@soc/contracts';
 import type { ReferralStatus } from '../referral/referral.js';
-import type { ReferralSummaryView } from './referral-summary.dto.js';
+import {
+  acknowledgementDeadline,
+  type DeadlineMoment,
+} from '../referral-deadlines/acknowledgement-deadline.js';
+import type {
+  ReferralSummaryView,
+  ReferralSummaryWithDeadlineView,
+} from './referral-summary.dto.js';
 import type { ReferralRow } from './referral-tables.js';
 
 /** What every permitted caller may see of a referral: never whom it is about. */
@@ -29,4 +36,13 @@ export function referralSummary(row: ReferralRow): ReferralSummaryView {
     version: row.stream_version,
     globalPosition: Number(row.global_position),
   };
+}
+
+/** The summary as read at a moment: when acknowledgement falls due, and whether it is overdue. */
+export function referralSummaryAt(
+  row: ReferralRow,
+  moment: DeadlineMoment,
+): ReferralSummaryWithDeadlineView {
+  const summary = referralSummary(row);
+  return { ...summary, ...acknowledgementDeadline(summary, moment) };
 }
