@@ -460,6 +460,13 @@ const CASES: Record<string, Case> = {
         text: 'authorisation matrix',
       }),
   },
+  'POST /referrals/:referralId/subject-erasure': {
+    // A referral not yet over: permitted callers get the 409 of a subject kept until it is.
+    prepare: async (ctx) =>
+      referralCommand(await ctx.freshReferral('referrer'), 'subject-erasure', {
+        reason: 'authorisation matrix',
+      }),
+  },
   'GET /referrals/:referralId': {
     prepare: async (ctx) => {
       const { referralId, minPosition, resource } = await ctx.freshReferral('referrer');

@@ -172,6 +172,18 @@ export const ReferralClosed = defineEvent<{
   explanation: SealedPersonalData | null;
 }>()('safeguarding.ReferralClosed', 1);
 
+/**
+ * The subject's personal data was erased at the end of retention: their key is destroyed
+ * (crypto-shredding), so every sealed value of the referral reads as erased; the events stay.
+ */
+export const ReferralSubjectErased = defineEvent<{
+  referralId: string;
+  subjectId: string;
+  erasedBy: PersonRef;
+  /** Why, e.g. the retention period that ended: not personal data. */
+  reason: string;
+}>()('safeguarding.ReferralSubjectErased', 1);
+
 export const safeguardingEvents = [
   ReferralRaised,
   ReferralAcknowledged,
@@ -180,4 +192,5 @@ export const safeguardingEvents = [
   ReferralWithdrawn,
   ReferralNoteAdded,
   ReferralClosed,
+  ReferralSubjectErased,
 ] as const;

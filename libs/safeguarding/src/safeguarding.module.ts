@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CLOCK, systemClock } from '@soc/platform';
 import { RecordCommands } from '@soc/security';
+import { EraseReferralSubjectController } from './erase-referral-subject/erase-referral-subject.controller.js';
+import { EraseReferralSubjectHandler } from './erase-referral-subject/erase-referral-subject.command.js';
 import { RaiseReferralController } from './raise-referral/raise-referral.controller.js';
 import { RaiseReferralHandler } from './raise-referral/raise-referral.command.js';
 import { ReferralCommands } from './referral/referral-command.js';
@@ -30,6 +32,7 @@ import { WithdrawReferralHandler } from './withdraw-referral/withdraw-referral.c
     ReferralNotesController,
     ReferralDetailController,
     ReferralListsController,
+    EraseReferralSubjectController,
   ],
   providers: [
     { provide: CLOCK, useValue: systemClock },
@@ -43,6 +46,7 @@ import { WithdrawReferralHandler } from './withdraw-referral/withdraw-referral.c
     GetReferralHandler,
     ...referralListHandlers,
     ...referralDeadlineProviders,
+    EraseReferralSubjectHandler,
   ],
 })
 export class SafeguardingModule {}

@@ -53,6 +53,16 @@ export class ReferralView extends ReferralSummaryView {
   disclosureBasis!: ReferralDisclosureBasisView;
 
   @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description:
+      'When whom the referral is about was erased (end of retention): shown to every reader',
+  })
+  subjectErasedAt!: string | null;
+
+  @ApiProperty({
     type: ReferralPersonalDataView,
     nullable: true,
     description:

@@ -77,7 +77,11 @@ export class GetReferralHandler implements IQueryHandler<GetReferralQuery> {
           threatOrganisationIds: row.threat_organisation_ids,
         });
         enforce(access.principal, 'referral:read', descriptor);
-        const view = { ...referralSummary(row), disclosureBasis: row.disclosure_basis };
+        const view = {
+          ...referralSummary(row),
+          disclosureBasis: row.disclosure_basis,
+          subjectErasedAt: row.subject_erased_at,
+        };
         if (!decide(access.principal, 'referral-subject:read', descriptor).allowed) {
           return { ...view, personalData: null };
         }
@@ -132,9 +136,12 @@ export class GetReferralHandler implements IQueryHandler<GetReferralQuery> {
   }
 }
 
-/** Consultation by the referring or receiving organisation; disclosure to any other (an auditor). */
+/**
+ * Consultation by the referring or receiving organisation; disclosure to any other (an auditor).
+ * A read of an erased subject discloses nothing of them, so it is not logged against them.
+ */
 function disclosure(access: AccessContext, view: ReferralView): AccessLogEntry[] {
-  if (!view.personalData) return [];
+  if (!view.personalData || view.personalData.erased) return [];
   const own = access.principal.organisationId;
   const holds = own === view.referringOrganisationId || own === view.receivingOrganisationId;
   return [

@@ -6,6 +6,7 @@ import {
   ReferralDeclined,
   ReferralNoteAdded,
   ReferralRaised,
+  ReferralSubjectErased,
   ReferralWithdrawn,
   type SealedPersonalData,
 } from '@soc/contracts';
@@ -262,6 +263,43 @@ describe('referral', () => {
         .given([raised, accepted])
         .when(by(officer, close))
         .thenThrows(AccessDeniedError, /receiving/);
+    });
+  });
+
+  describe('erase the subject', () => {
+    const admin = { personId: 'cleveland-admin-1', organisationId: officer.organisationId };
+    const erase = { kind: 'erase-subject', reason: 'Retention period ended' } as const;
+    const erased = eventOf(ReferralSubjectErased, {
+      referralId,
+      subjectId,
+      erasedBy: admin,
+      reason: 'Retention period ended',
+    });
+
+    it('erases a referral that is over, once: asked again, nothing happens', () => {
+      for (const over of [withdrawn, declined]) {
+        spec.given([raised, over]).when(by(admin, erase)).then([erased]);
+      }
+      spec.given([raised, accepted, closed]).when(by(admin, erase)).then([erased]);
+      spec.given([raised, withdrawn, erased]).when(by(admin, erase)).thenNothingHappens();
+    });
+
+    it('keeps a referral that is not over, and is the referring organisation’s', () => {
+      spec
+        .given([raised, accepted])
+        .when(by(admin, erase))
+        .thenThrows(InvalidTransitionError, /accepted: only a referral that is declined or/);
+      spec
+        .given([raised, declined])
+        .when(by(receiver, erase))
+        .thenThrows(AccessDeniedError, /referring organisation/);
+    });
+
+    it('takes no more notes of an erased subject', () => {
+      spec
+        .given([raised, withdrawn, erased])
+        .when(by(receiver, { kind: 'add-note', noteId: 'n-2', text: sealed('bm90ZQ') }))
+        .thenThrows(InvalidTransitionError, /erased/);
     });
   });
 });

@@ -14,6 +14,7 @@ import {
   type ReferralOutcome,
   ReferralRaised,
   type ReferralSubject,
+  ReferralSubjectErased,
   type ReferralUrgency,
   ReferralWithdrawn,
   type SealedPersonalData,
@@ -74,6 +75,7 @@ export type ReferralCommand = Base &
         readonly reason: ReferralClosureReason;
         readonly explanation: SealedPersonalData | null;
       }
+    | { readonly kind: 'erase-subject'; readonly reason: string }
   );
 
 type CommandOf<K extends ReferralCommand['kind']> = Extract<ReferralCommand, { kind: K }>;
@@ -198,6 +200,7 @@ export function withdraw(
 /** Notes may follow a referral through its whole life, and after it: a late word is still kept. */
 export function addNote(command: CommandOf<'add-note'>, referral: RaisedReferral): ReferralEvent[] {
   mustAct(referral, command.actor, 'either', 'add notes to');
+  mustKeepSubject(referral, 'take no more notes');
   if (referral.noteIds.has(command.noteId)) {
     throw new AlreadyExistsError(`Note ${command.noteId} is already on the referral`);
   }
@@ -231,6 +234,36 @@ export function close(command: CommandOf<'close'>, referral: RaisedReferral): Re
   ];
 }
 
+function mustKeepSubject(referral: RaisedReferral, what: string): void {
+  if (referral.subjectErased) {
+    throw new InvalidTransitionError(`The referral's subject was erased: it can ${what}`);
+  }
+}
+
+/** Over one of three ways: the only referrals whose retention can have ended. */
+const OVER: readonly ReferralStatus[] = ['declined', 'withdrawn', 'closed'];
+
+/**
+ * Erasure at the end of retention, by the referring organisation (the controller that collected
+ * the data); asked again, it changes nothing, so a retry can finish destroying the key.
+ */
+export function eraseSubject(
+  command: CommandOf<'erase-subject'>,
+  referral: RaisedReferral,
+): ReferralEvent[] {
+  mustAct(referral, command.actor, 'referrer', 'erase the subject of');
+  if (referral.subjectErased) return [];
+  mustBeIn(referral, OVER, 'erased');
+  return [
+    eventOf(ReferralSubjectErased, {
+      referralId: referral.referralId,
+      subjectId: referral.subjectId,
+      erasedBy: command.actor,
+      reason: command.reason,
+    }),
+  ];
+}
+
 function decide(command: ReferralCommand, state: Referral): ReferralEvent[] {
   if (command.kind === 'raise') return raise(command, state);
   if (state.status === 'none') {
@@ -249,6 +282,8 @@ function decide(command: ReferralCommand, state: Referral): ReferralEvent[] {
       return addNote(command, state);
     case 'close':
       return close(command, state);
+    case 'erase-subject':
+      return eraseSubject(command, state);
   }
 }
 

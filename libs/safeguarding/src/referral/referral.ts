@@ -7,6 +7,7 @@ import {
   ReferralDeclined,
   ReferralNoteAdded,
   ReferralRaised,
+  ReferralSubjectErased,
   type ReferralUrgency,
   ReferralWithdrawn,
 } from '@soc/contracts';
@@ -19,7 +20,8 @@ export type ReferralEvent =
   | EventOf<typeof ReferralDeclined>
   | EventOf<typeof ReferralWithdrawn>
   | EventOf<typeof ReferralNoteAdded>
-  | EventOf<typeof ReferralClosed>;
+  | EventOf<typeof ReferralClosed>
+  | EventOf<typeof ReferralSubjectErased>;
 
 /** Where a raised referral stands: awaiting the receiver, taken on, or over (three ways). */
 export type ReferralStatus =
@@ -43,6 +45,8 @@ export interface RaisedReferral {
   readonly referrer: PersonRef;
   readonly receivingOrganisationId: string;
   readonly noteIds: ReadonlySet<string>;
+  /** The subject's key was destroyed: nothing more can be recorded of them. */
+  readonly subjectErased: boolean;
 }
 
 export type Referral = { readonly status: 'none' } | RaisedReferral;
@@ -63,6 +67,7 @@ export function evolveReferral(state: Referral, event: ReferralEvent): Referral 
       referrer: data.referrer,
       receivingOrganisationId: data.receivingOrganisationId,
       noteIds: new Set(),
+      subjectErased: false,
     };
   }
   if (state.status === 'none') return state;
@@ -79,5 +84,7 @@ export function evolveReferral(state: Referral, event: ReferralEvent): Referral 
       return { ...state, status: 'closed' };
     case ReferralNoteAdded.type:
       return { ...state, noteIds: new Set([...state.noteIds, event.data.noteId]) };
+    case ReferralSubjectErased.type:
+      return { ...state, subjectErased: true };
   }
 }

@@ -6,6 +6,7 @@ import {
   ReferralDeclined,
   ReferralNoteAdded,
   ReferralRaised,
+  ReferralSubjectErased,
   REFERRAL_URGENCIES,
   ReferralWithdrawn,
   safeguardingEvents,
@@ -122,6 +123,7 @@ function raised({ data, occurredAt }: Recorded<typeof ReferralRaised>): OwnPart 
     closure_reason: null,
     closure_explanation: null,
     note_count: 0,
+    subject_erased_at: null,
     last_changed_at: occurredAt,
     stream_version: 0,
     global_position: 0,
@@ -173,6 +175,9 @@ function foldReferral(row: OwnPart, event: ReferralEvent, notes: ReferralNoteRow
         text: event.data.text,
         global_position: position(event),
       });
+      return;
+    case ReferralSubjectErased.type:
+      row.subject_erased_at = at;
       return;
     case ReferralRaised.type:
       return;

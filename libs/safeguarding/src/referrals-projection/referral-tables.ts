@@ -61,6 +61,8 @@ export const referrals = defineTable('referrals', {
     closure_reason: column.text().orNull(),
     closure_explanation: column.jsonb<SealedPersonalData>().orNull(),
     note_count: column.integer(),
+    /** When the subject's key was destroyed: the sealed values above no longer open. */
+    subject_erased_at: column.timestamptz().orNull(),
     last_changed_at: column.timestamptz(),
     stream_version: column.integer(),
     global_position: column.bigint(),

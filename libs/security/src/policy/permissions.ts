@@ -176,6 +176,11 @@ export const PERMISSIONS = {
     personalData: true,
     grants: { 'safeguarding-officer': ['owner', 'party'], auditor: 'any' },
   },
+  'referral:erase': {
+    description:
+      'Erase whom a referral one’s own organisation made is about, at the end of retention (crypto-shredding): the referring organisation’s admin',
+    grants: { admin: ['owner'] },
+  },
   'referral-list:read': {
     description:
       'The referrals one’s own organisation received (inbox) or made (sent), and their counts by status, without personal data',
