@@ -31,9 +31,9 @@ export interface StoredEvent {
  * Safeguarding referrals over HTTP on real PostgreSQL: registers the `beforeAll` that starts the
  * app, registers a threat of the ROCU's (its LRO there) and signs in the callers, and the
  * `afterAll` that closes it. Cleveland Police refers to Hartlepool children's services; Durham
- * is party to nothing.
+ * is party to nothing. `overrides` replaces providers of the app, e.g. its CLOCK.
  */
-export function referralsHarness() {
+export function referralsHarness(overrides: { provide: unknown; useValue: unknown }[] = []) {
   let app: TestApp | undefined;
   const run = randomUUID().slice(0, 6);
   const org = {
@@ -62,7 +62,7 @@ export function referralsHarness() {
   };
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ overrides });
     for (const [name, caller] of Object.entries(callers)) {
       as[name as keyof typeof callers] = await app.as(caller);
     }

@@ -1,12 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { CLOCK, type Clock } from '@soc/platform';
-import {
-  type AuthenticatedAgent,
-  principal,
-  startTestApp,
-  type TestApp,
-} from '../../../../test/support/test-app.js';
-import { SUBJECT } from '../../test/referral-commands.setup.js';
+import type { AuthenticatedAgent } from '../../../../test/support/test-app.js';
+import { referralsHarness } from '../../test/referral-commands.setup.js';
 import { OVERDUE_REFERRALS_METRIC } from './overdue-referrals.metrics.js';
 
 const HOUR = 3_600_000;
@@ -24,72 +18,18 @@ interface ListedReferral {
 describe('acknowledgement deadlines over HTTP (real PostgreSQL, injected clock)', () => {
   let now = T;
   const clock: Clock = { now: () => new Date(now) };
-  let t: TestApp;
-  const run = randomUUID().slice(0, 6);
-  const org = {
-    cleveland: `cleveland-police-${run}`,
-    childrens: `hartlepool-cs-${run}`,
-    rocu: `nerocu-${run}`,
-  };
-  const officerRef = { personId: `cleveland-so-${run}`, organisationId: org.cleveland };
-  const callers = {
-    officer: principal(org.cleveland, ['safeguarding-officer'], officerRef.personId),
-    receiver: principal(org.childrens, ['safeguarding-officer']),
-    threatLro: principal(org.rocu, ['lro'], `rocu-lro-${run}`),
-    threatAnalyst: principal(org.rocu, ['analyst']),
-  };
-  const as = {} as Record<keyof typeof callers, AuthenticatedAgent>;
-  let threatId = '';
+  const { t, as, threatId, ...harness } = referralsHarness([{ provide: CLOCK, useValue: clock }]);
   let position = 0;
-
-  beforeAll(async () => {
-    t = await startTestApp({ overrides: [{ provide: CLOCK, useValue: clock }] });
-    for (const [name, caller] of Object.entries(callers)) {
-      as[name as keyof typeof callers] = await t.as(caller);
-    }
-    const { body } = await as.threatAnalyst
-      .post('/threats')
-      .send({
-        ownerOrganisationId: org.rocu,
-        kind: 'ocg',
-        codeName: 'OPERATION LANTERN',
-        summary: 'County line running from Teesside into Hartlepool',
-        priorityArea: 'county-lines',
-        type: 'tactical',
-        tier: 2,
-        phase: 'active',
-        soc: true,
-        lro: { personId: callers.threatLro.personId, organisationId: org.rocu },
-        marking: 'OFFICIAL',
-        signposting: false,
-      })
-      .expect(201);
-    threatId = body.threatId as string;
-  });
-  afterAll(() => t?.close());
 
   const raise = async (urgency: string, at: number) => {
     now = at;
-    const { body } = await as.officer
-      .post('/referrals')
-      .send({
-        referrer: officerRef,
-        receivingOrganisationId: org.childrens,
-        threatId,
-        subject: SUBJECT,
-        concerns: ['county-lines'],
-        account: 'Seen carrying packages for the line after school',
-        urgency,
-        lawfulBasis: 'children-act-2004-s11',
-      })
-      .expect(201);
-    position = Math.max(position, body.globalPosition as number);
-    return body.referralId as string;
+    const raised = await harness.raise({ urgency });
+    position = Math.max(position, raised.position);
+    return raised.referralId;
   };
 
-  const answer = async (caller: keyof typeof callers, path: string, body: object = {}) => {
-    const { body: result } = await as[caller].post(path).send(body).expect(200);
-    position = Math.max(position, result.globalPosition as number);
+  const answer = async (caller: 'officer' | 'receiver', path: string, body: object = {}) => {
+    position = Math.max(position, await harness.step(caller, path, body));
   };
 
   /** Each list at the clock's present, as `referralId -> what it says`, and the inbox's order. */
@@ -104,13 +44,13 @@ describe('acknowledgement deadlines over HTTP (real PostgreSQL, injected clock)'
       order: inbox.map((r) => r.referralId),
       inbox: byId(inbox),
       sent: byId(await read(as.officer, '/views/referrals/sent')),
-      threat: byId(await read(as.threatLro, `/views/referrals/threats/${threatId}`)),
+      threat: byId(await read(as.threatLro, `/views/referrals/threats/${threatId()}`)),
     };
   };
 
   /** The gauge's value per urgency, read from the text /metrics serves. */
   const overdueMetric = async () => {
-    const { text } = await t.http().get('/metrics').expect(200);
+    const { text } = await t().http().get('/metrics').expect(200);
     const samples = [
       ...text.matchAll(
         new RegExp(`^${OVERDUE_REFERRALS_METRIC}\\{urgency="(\\w+)"\\} (\\d+)$`, 'gm'),
@@ -143,7 +83,7 @@ describe('acknowledgement deadlines over HTTP (real PostgreSQL, injected clock)'
       expect(view.get(fresh)).toMatchObject({ overdue: false });
     }
     expect(at.order).toEqual([late, fresh]);
-    const metrics = await t.http().get('/metrics').expect(200);
+    const metrics = await t().http().get('/metrics').expect(200);
     expect(metrics.text).toContain(`# TYPE ${OVERDUE_REFERRALS_METRIC} gauge`);
     expect(metrics.text).toContain(`${OVERDUE_REFERRALS_METRIC}{urgency="immediate"} 1`);
     expect(metrics.text).not.toMatch(new RegExp(`${OVERDUE_REFERRALS_METRIC}\\{[^}]*organisation`));
