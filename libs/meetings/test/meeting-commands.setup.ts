@@ -122,6 +122,46 @@ export function meetingsHarness() {
     return { threatId: body.threatId as string, analyst };
   };
 
+  /**
+   * A plan of Cleveland's, shared from its first day with the organisations that will own its
+   * actions. A plan's facts must come in date order: its actions are added oldest first.
+   */
+  const sharedPlan = async (codeName: string, owners: string[]) => {
+    const plan = await registerThreat(org.cleveland, { codeName });
+    await plan.analyst
+      .post(`/threats/${plan.threatId}/plan/shares`)
+      .send({ organisationIds: owners, sharedOn: day(-100) })
+      .expect(200);
+    return { ...plan, codeName };
+  };
+
+  /** A 4P action of a plan, owned by an officer of `owner`, proposed and agreed on `agreedOn`. */
+  const planAction = async (
+    plan: { threatId: string; analyst: AuthenticatedAgent },
+    owner: string,
+    body: { description: string; dueDate: string; proposedOn?: string },
+    agreedOn: string | null,
+  ) => {
+    const path = `/threats/${plan.threatId}/actions`;
+    const proposed = await plan.analyst
+      .post(path)
+      .send({
+        category: 'prevent',
+        owner: { personId: `officer-${owner}`, organisationId: owner },
+        proposedOn: agreedOn ?? day(0),
+        ...body,
+      })
+      .expect(201);
+    const actionId = proposed.body.actionId as string;
+    if (agreedOn === null)
+      return { actionId, globalPosition: proposed.body.globalPosition as number };
+    const agreed = await plan.analyst
+      .post(`${path}/${actionId}/agreement`)
+      .send({ agreedOn })
+      .expect(200);
+    return { actionId, globalPosition: agreed.body.globalPosition as number };
+  };
+
   /** Waits until the meetings projection has applied everything up to `position`. */
   const meetingsReached = async (position: number) => {
     await as.councilOfficer.get('/views/my-actions').query({ minPosition: position }).expect(200);
@@ -182,6 +222,8 @@ export function meetingsHarness() {
     actionBody,
     agreedAction,
     registerThreat,
+    sharedPlan,
+    planAction,
     meetingsReached,
     events,
     refused,

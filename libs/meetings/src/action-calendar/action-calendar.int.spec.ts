@@ -1,7 +1,7 @@
 import { day, meetingsHarness } from '../../test/meeting-commands.setup.js';
 
 describe('the actions calendar feed, over HTTP (real PostgreSQL)', () => {
-  const { t, as, org, meetingWithThreat, actionBody } = meetingsHarness();
+  const { t, as, org, meetingWithThreat, actionBody, sharedPlan, planAction } = meetingsHarness();
   const actions: Record<string, string> = {};
   let minPosition = 0;
 
@@ -32,16 +32,32 @@ describe('the actions calendar feed, over HTTP (real PostgreSQL)', () => {
       .send({ outcome: 'Done' })
       .expect(200);
     minPosition = Math.max(minPosition, body.globalPosition);
+
+    const plan = await sharedPlan('OPERATION CALENDAR', [org.council, org.housing]);
+    const add = async (name: string, owner: string, dueDate: string) => {
+      const added = await planAction(plan, owner, { description: name, dueDate }, day(-20));
+      actions[name] = added.actionId;
+      minPosition = Math.max(minPosition, added.globalPosition);
+    };
+    await add('plan-late', org.council, day(-2));
+    await add('plan-done', org.council, day(3));
+    await add('plan-housing', org.housing, day(6));
+    const completed = await as.councilOfficer
+      .post(`/threats/${plan.threatId}/actions/${actions['plan-done']}/completion`)
+      .send({ outcome: 'Done' })
+      .expect(200);
+    minPosition = Math.max(minPosition, completed.body.globalPosition);
     await as.councilOfficer.get('/views/my-actions').query({ minPosition }).expect(200);
   });
 
   const feed = (url: string) => t().http().get(url);
+  /** Each event's kind of action and the name the test gave it. */
   const uids = (text: string) =>
-    [...text.matchAll(/^UID:partner-action-(.+)@soc-partnership\r$/gm)].map((m) =>
-      Object.keys(actions).find((name) => actions[name] === m[1]),
+    [...text.matchAll(/^UID:(partner-action|plan-action)-(.+)@soc-partnership\r$/gm)].map(
+      (m) => `${m[1]} ${Object.keys(actions).find((name) => actions[name] === m[2])}`,
     );
 
-  it('serves, without a bearer header, the organisation’s open actions on their due dates', async () => {
+  it('serves, without a bearer header, the organisation’s open actions of meetings and plans on their due dates', async () => {
     const { body } = await as.councilOfficer.post('/views/my-actions/calendar-token').expect(201);
     expect(body.url).toBe(`/views/my-actions/calendar/${body.token}`);
     const answer = await feed(body.url).expect(200);
@@ -49,10 +65,17 @@ describe('the actions calendar feed, over HTTP (real PostgreSQL)', () => {
     const text = answer.text;
     expect(text.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
     expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
-    expect(uids(text).sort()).toEqual(['late', 'soon']);
+    expect(uids(text).sort()).toEqual([
+      'partner-action late',
+      'partner-action soon',
+      'plan-action plan-late',
+    ]);
     expect(text).toContain(`DTSTART;VALUE=DATE:${day(4).replaceAll('-', '')}\r\n`);
     expect(text.replace(/\r\n /g, '')).toContain(
       'SUMMARY:Overdue: late: visit\\; then report\\, with notes\\\\files\r\n',
+    );
+    expect(text.replace(/\r\n /g, '')).toContain(
+      `DESCRIPTION:Plan: OPERATION CALENDAR\\nLead: ${org.council}\\nStatus: agreed\r\n`,
     );
   });
 
@@ -63,7 +86,10 @@ describe('the actions calendar feed, over HTTP (real PostgreSQL)', () => {
       .body;
     const notFound = await feed(first.url).expect(404);
     expect(notFound.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(uids((await feed(second.url).expect(200)).text)).toEqual(['housing']);
+    expect(uids((await feed(second.url).expect(200)).text)).toEqual([
+      'partner-action housing',
+      'plan-action plan-housing',
+    ]);
 
     await as.housingOfficer.delete('/views/my-actions/calendar-token').expect(204);
     await feed(second.url).expect(404);

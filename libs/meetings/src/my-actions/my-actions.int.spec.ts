@@ -1,3 +1,5 @@
+import { PersonalDataAccessLog, type Role, ScopedReader } from '@soc/security';
+import { principal } from '../../../../test/support/test-app.js';
 import { day, meetingsHarness } from '../../test/meeting-commands.setup.js';
 
 describe('my organisation’s actions, over HTTP (real PostgreSQL)', () => {
@@ -206,5 +208,219 @@ describe('my organisation’s actions, over HTTP (real PostgreSQL)', () => {
       expect({ status: answer.status, query }).toEqual({ status: 400, query });
       expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
+  });
+});
+
+describe('my organisation’s plan actions beside its partner actions, over HTTP (real PostgreSQL)', () => {
+  const { t, as, org, meetingWithThreat, actionBody, sharedPlan, planAction } = meetingsHarness();
+  let minPosition = 0;
+  const ids: Record<string, string> = {};
+  const CODE_NAME = `OPERATION ${org.council.slice(-6).toUpperCase()}`;
+  let threatId = '';
+
+  beforeAll(async () => {
+    const meeting = await meetingWithThreat({ heldOn: day(-60) });
+    const agree = async (name: string, overrides: Record<string, unknown>) => {
+      const { body } = await as.chair
+        .post(`/meetings/${meeting.meetingId}/actions`)
+        .send(
+          actionBody(meeting.threatId, {
+            description: name,
+            supportingOrganisationIds: [],
+            ...overrides,
+          }),
+        )
+        .expect(201);
+      ids[name] = body.actionId;
+      minPosition = Math.max(minPosition, body.globalPosition);
+    };
+    await agree('meeting overdue', { dueDate: day(-30) });
+    await agree('meeting later', { dueDate: day(20) });
+    await agree('meeting supported', {
+      dueDate: day(40),
+      leadOrganisationId: org.housing,
+      supportingOrganisationIds: [org.council],
+      pointOfContact: { personId: 'housing-officer-1', organisationId: org.housing },
+    });
+
+    const plan = await sharedPlan(CODE_NAME, [org.council, org.housing]);
+    threatId = plan.threatId;
+    const add = async (name: string, owner: string, dueDate: string, agreedOn: string | null) => {
+      const added = await planAction(plan, owner, { description: name, dueDate }, agreedOn);
+      ids[name] = added.actionId;
+      minPosition = Math.max(minPosition, added.globalPosition);
+    };
+    await add('plan overdue', org.council, day(-20), day(-50));
+    await add('plan started', org.council, day(-10), day(-50));
+    await add('plan done', org.council, day(-5), day(-50));
+    await add('plan cancelled', org.council, day(30), day(-40));
+    await add('plan soon', org.council, day(10), day(-40));
+    await add('housing plan', org.housing, day(-25), day(-40));
+    await add('plan proposed', org.council, day(15), null);
+
+    const post = async (path: string, body: object = {}) => {
+      const { body: answer } = await as.councilOfficer
+        .post(`/threats/${threatId}/actions/${path}`)
+        .send(body)
+        .expect(200);
+      minPosition = Math.max(minPosition, answer.globalPosition);
+    };
+    await post(`${ids['plan started']}/start`);
+    await post(`${ids['plan started']}/progress`, { note: 'Closure notice served' });
+    await post(`${ids['plan done']}/completion`, { outcome: 'Closure order granted' });
+    await post(`${ids['plan cancelled']}/cancellation`, { reason: 'The tenant moved out' });
+  });
+
+  const view = async (agent: typeof as.chair, query: Record<string, string> = {}) =>
+    (
+      await agent
+        .get('/views/my-actions')
+        .query({ minPosition, ...query })
+        .expect(200)
+    ).body;
+  const names = (body: { actions: { description: string }[] }) =>
+    body.actions.map((a) => a.description);
+
+  it('lists the plan actions the council owns among its partner actions, overdue first', async () => {
+    const body = await view(as.councilOfficer);
+    expect(names(body)).toEqual([
+      'meeting overdue',
+      'plan overdue',
+      'plan started',
+      'plan done',
+      'plan soon',
+      'meeting later',
+      'plan cancelled',
+      'meeting supported',
+    ]);
+    expect(body.actions.map((a: { kind: string }) => a.kind)).toEqual([
+      'partner-action',
+      'plan-action',
+      'plan-action',
+      'plan-action',
+      'plan-action',
+      'partner-action',
+      'plan-action',
+      'partner-action',
+    ]);
+    const [meetingOverdue, , started, done, , , cancelled] = body.actions;
+    expect(meetingOverdue).toMatchObject({
+      kind: 'partner-action',
+      meeting: { title: 'Cleveland MARSOC, January', heldOn: day(-60) },
+      plan: null,
+      cancellation: null,
+      overdue: true,
+    });
+    expect(started).toEqual({
+      kind: 'plan-action',
+      actionId: ids['plan started'],
+      threatId,
+      plan: { threatId, codeName: CODE_NAME },
+      meeting: null,
+      category: 'prevent',
+      description: 'plan started',
+      role: 'lead',
+      leadOrganisationId: org.council,
+      supportingOrganisationIds: [],
+      pointOfContact: { personId: `officer-${org.council}`, organisationId: org.council },
+      dueDate: day(-10),
+      agreedDueDate: day(-10),
+      agreedOn: day(-50),
+      status: 'in-progress',
+      overdue: true,
+      lastProgress: { on: day(0), note: 'Closure notice served' },
+      completion: null,
+      closure: null,
+      cancellation: null,
+      pendingDueDateRequest: null,
+    });
+    expect(done).toMatchObject({
+      status: 'completed',
+      overdue: false,
+      completion: { on: day(0), outcome: 'Closure order granted' },
+    });
+    expect(cancelled).toMatchObject({
+      status: 'closed',
+      overdue: false,
+      closure: null,
+      cancellation: { on: day(0), reason: 'The tenant moved out' },
+    });
+    // A cancelled plan action has no closure reason class: neither count takes it.
+    expect(body.counts).toEqual({
+      overdue: 3,
+      incomplete: 6,
+      completed: 1,
+      closedCircumstancesChanged: 0,
+      closedAgencyDidNotAct: 0,
+    });
+  });
+
+  it('shows each organisation only the plan actions it owns', async () => {
+    expect(names(await view(as.housingOfficer))).toEqual(['housing plan', 'meeting supported']);
+    expect((await view(as.housingOfficer)).actions[0]).toMatchObject({
+      kind: 'plan-action',
+      role: 'lead',
+      overdue: true,
+      plan: { codeName: CODE_NAME },
+    });
+    // Cleveland holds the plan, but owns none of its actions.
+    expect((await view(as.lro)).actions).toEqual([]);
+    expect((await view(as.outsider)).actions).toEqual([]);
+  });
+
+  it('lets row-level security show a plan action to its owner’s organisation and auditors only', async () => {
+    const { pool } = t().db;
+    const reader = new ScopedReader(pool, new PersonalDataAccessLog(pool));
+    const seenBy = (organisationId: string, roles: Role[]) =>
+      reader.read(
+        { principal: principal(organisationId, roles), purpose: null, requestId: null },
+        async (db) =>
+          (
+            await db.query<{ description: string }>(
+              `SELECT description FROM meetings.plan_actions WHERE threat_id = $1
+                ORDER BY description`,
+              [threatId],
+            )
+          ).rows.map((r) => r.description),
+      );
+    expect(await seenBy(org.housing, ['partner-officer'])).toEqual(['housing plan']);
+    expect(await seenBy(org.council, ['partner-officer'])).toHaveLength(6);
+    expect(await seenBy(org.cleveland, ['lro'])).toEqual([]);
+    expect(await seenBy(org.durham, ['auditor'])).toHaveLength(7);
+  });
+
+  it('stands on the business date asked for: plan actions agreed by then, as they were', async () => {
+    const body = await view(as.councilOfficer, { asOf: day(-45) });
+    expect(names(body)).toEqual([
+      'meeting overdue',
+      'plan overdue',
+      'plan started',
+      'plan done',
+      'meeting later',
+      'meeting supported',
+    ]);
+    expect(body.actions.map((a: { status: string }) => a.status)).toEqual(Array(6).fill('agreed'));
+    expect(body.actions[2]).toMatchObject({ lastProgress: null, overdue: false });
+    expect(names(await view(as.councilOfficer, { asOf: day(-15) })).slice(0, 2)).toEqual([
+      'meeting overdue',
+      'plan overdue',
+    ]);
+  });
+
+  it('filters plan actions by their status read as a partner action’s, and as led', async () => {
+    expect(names(await view(as.councilOfficer, { status: 'closed' }))).toEqual(['plan cancelled']);
+    expect(names(await view(as.councilOfficer, { status: 'completed' }))).toEqual(['plan done']);
+    expect(names(await view(as.councilOfficer, { status: 'in-progress' }))).toEqual([
+      'plan started',
+    ]);
+    expect(names(await view(as.councilOfficer, { role: 'supporting' }))).toEqual([
+      'meeting supported',
+    ]);
+    expect(names(await view(as.councilOfficer, { role: 'lead', status: 'agreed' }))).toEqual([
+      'meeting overdue',
+      'plan overdue',
+      'plan soon',
+      'meeting later',
+    ]);
   });
 });
