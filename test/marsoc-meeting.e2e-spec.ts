@@ -28,10 +28,13 @@ type Fate =
   | { kind: 'close'; on: number; reason: ClosureReason }
   | { kind: 'due-date'; decision: 'granted' | 'refused'; dueIn: number };
 
-/** An action the test agrees, with what later happens to it, in days from today. */
+/**
+ * An action the test agrees, at a meeting or (meeting null) on a threat's plan, with what later
+ * happens to it, in days from today. A plan action's progress stands for its start.
+ */
 interface PlannedAction {
   readonly description: string;
-  readonly meeting: 'first' | 'second';
+  readonly meeting: 'first' | 'second' | null;
   readonly threat: number;
   readonly category: ActionCategory;
   readonly lead: string;
@@ -91,6 +94,12 @@ interface ActionView {
   status: Status;
   dueDate: string;
   overdue: boolean;
+}
+interface MyActionView extends ActionView {
+  kind: string;
+  role: string;
+  meeting: { meetingId: string } | null;
+  plan: { codeName: string } | null;
 }
 interface ActionsView {
   counts: Record<string, number>;
@@ -240,6 +249,25 @@ describe.each(deliveryModes)('a MARSOC meeting of 30 organisations (%s)', (mode)
     category: 'pursue',
     agreedIn: 0,
     fate: null,
+    actionId: '',
+  }));
+  /** 4P actions of the threats' own plans, agreed on them today: KESTREL, HERON, MERLIN. */
+  const planActions: PlannedAction[] = [
+    { threat: 0, lead: council.organisationId, dueIn: -3, fate: null },
+    { threat: 0, lead: council.organisationId, dueIn: 12, fate: { kind: 'progress', on: 0 } },
+    { threat: 0, lead: housing.organisationId, dueIn: 5, fate: null },
+    { threat: 1, lead: hmrc.organisationId, dueIn: 8, fate: null },
+    { threat: 1, lead: durham.organisationId, dueIn: -1, fate: { kind: 'complete', on: 0 } },
+    // OFFICIAL-SENSITIVE: HMRC sees nothing of the threat but the action it owns.
+    { threat: 3, lead: hmrc.organisationId, dueIn: -5, fate: null },
+  ].map((a, i) => ({
+    ...a,
+    fate: a.fate as Fate | null,
+    description: `Plan action ${i + 1}`,
+    meeting: null,
+    category: 'prevent' as const,
+    supporting: [],
+    agreedIn: 0,
     actionId: '',
   }));
   const involves = (organisationId: string) => (a: PlannedAction) =>
@@ -457,6 +485,27 @@ describe.each(deliveryModes)('a MARSOC meeting of 30 organisations (%s)', (mode)
       [hmrc.organisationId],
       [chairOrg],
     );
+  });
+
+  it('gives some partners 4P actions on the plans, started or completed by their officers', async () => {
+    for (const action of planActions) {
+      const { threatId, owner } = threats[action.threat];
+      const analyst = await t.as(caller(owner, 'analyst'), 'adding plan actions');
+      const path = `/threats/${threatId}/actions`;
+      ({ actionId: action.actionId } = await post(analyst, path, {
+        category: action.category,
+        description: action.description,
+        owner: officerRef(action.lead),
+        dueDate: day(action.dueIn),
+      }));
+      await post(analyst, `${path}/${action.actionId}/agreement`, {}, 200);
+      const byOwner = (route: string, body: object = {}) =>
+        post(officer(action.lead), `${path}/${action.actionId}/${route}`, body, 200);
+      if (action.fate?.kind === 'progress') await byOwner('start');
+      if (action.fate?.kind === 'complete') {
+        await byOwner('completion', { outcome: 'Closure order granted' });
+      }
+    }
   });
 
   it('schedules the meeting, invites all 29 others, publishes the agenda and records attendance', async () => {
@@ -878,8 +927,9 @@ describe.each(deliveryModes)('a MARSOC meeting of 30 organisations (%s)', (mode)
     expect(packs[0].body.previousMeeting.incompleteActions.counts.incomplete).toBe(33);
   });
 
-  it('shows a few partners only their organisation’s actions across both meetings, overdue first', async () => {
-    const everything = [...planned, ...secondMeetingActions];
+  it('shows a few partners only their organisation’s actions across both meetings and the plans, overdue first', async () => {
+    const everything = [...planned, ...secondMeetingActions, ...planActions];
+    let planActionsSeen = 0;
     for (const organisation of [council, hmrc, durham, northumbria, partners[8]]) {
       const { organisationId } = organisation;
       const body = await read(officer(organisationId), '/views/my-actions');
@@ -887,22 +937,29 @@ describe.each(deliveryModes)('a MARSOC meeting of 30 organisations (%s)', (mode)
       expect(own.length).toBeGreaterThan(0);
       expect(body.organisationId).toBe(organisationId);
       expect(
-        body.actions.map((a: ActionView & { role: string; meeting: { meetingId: string } }) => ({
+        body.actions.map((a: MyActionView) => ({
           ...actionState(a),
+          kind: a.kind,
           role: a.role,
-          meetingId: a.meeting.meetingId,
+          meetingId: a.meeting?.meetingId ?? null,
+          codeName: a.plan?.codeName ?? null,
         })),
       ).toEqual(
         own.map((a) => ({
           actionId: a.actionId,
           ...expectedOn(a, 0),
+          kind: a.meeting ? 'partner-action' : 'plan-action',
           role: a.lead === organisationId ? 'lead' : 'supporting',
-          meetingId: meetings[a.meeting],
+          meetingId: a.meeting ? meetings[a.meeting] : null,
+          codeName: a.meeting ? null : threats[a.threat].codeName,
         })),
       );
       expect(body.counts).toEqual(countsOn(own, 0));
       const overdue = body.actions.map((a: ActionView) => a.overdue);
       expect(overdue).toEqual([...overdue].sort((a, b) => Number(b) - Number(a)));
+      planActionsSeen += body.actions.filter((a: MyActionView) => a.kind === 'plan-action').length;
     }
+    // The council's two on KESTREL, HMRC's on HERON and MERLIN, Durham's completed one.
+    expect(planActionsSeen).toBe(5);
   });
 });
