@@ -467,6 +467,21 @@ const CASES: Record<string, Case> = {
         reason: 'authorisation matrix',
       }),
   },
+  'POST /referrals/:referralId/restriction': {
+    prepare: async (ctx) =>
+      referralCommand(await ctx.freshReferral('receiver'), 'restriction', {
+        ground: 'kept-as-evidence',
+        until: daysFromNow(30),
+        explanation: 'authorisation matrix',
+      }),
+  },
+  'POST /referrals/:referralId/restriction/lifting': {
+    // Nothing restricted yet: permitted callers get the 409 of nothing to lift.
+    prepare: async (ctx) =>
+      referralCommand(await ctx.freshReferral('referrer'), 'restriction/lifting', {
+        explanation: 'authorisation matrix',
+      }),
+  },
   'GET /referrals/:referralId': {
     prepare: async (ctx) => {
       const { referralId, minPosition, resource } = await ctx.freshReferral('referrer');

@@ -184,6 +184,37 @@ export const ReferralSubjectErased = defineEvent<{
   reason: string;
 }>()('safeguarding.ReferralSubjectErased', 1);
 
+/**
+ * Why a referral's personal data is restricted instead of erased (Data Protection Act 2018,
+ * s. 47(2) and (3)): it must be kept as evidence, or its accuracy is contested and cannot be
+ * ascertained.
+ */
+export type RestrictionGround = 'kept-as-evidence' | 'accuracy-contested';
+export const RESTRICTION_GROUNDS: readonly RestrictionGround[] = [
+  'kept-as-evidence',
+  'accuracy-contested',
+];
+
+/**
+ * The referral's personal data is restricted until a date (inclusive): only auditors, stating a
+ * purpose, may read it, and the subject cannot be erased while the restriction stands.
+ */
+export const ReferralRestricted = defineEvent<{
+  referralId: string;
+  restrictedBy: PersonRef;
+  ground: RestrictionGround;
+  /** `YYYY-MM-DD`: the last day the restriction stands unless lifted before. */
+  until: string;
+  /** The case or proceedings it is kept for, sealed: it may describe the subject. */
+  explanation: SealedPersonalData;
+}>()('safeguarding.ReferralRestricted', 1);
+
+export const ReferralRestrictionLifted = defineEvent<{
+  referralId: string;
+  liftedBy: PersonRef;
+  explanation: SealedPersonalData;
+}>()('safeguarding.ReferralRestrictionLifted', 1);
+
 export const safeguardingEvents = [
   ReferralRaised,
   ReferralAcknowledged,
@@ -193,4 +224,6 @@ export const safeguardingEvents = [
   ReferralNoteAdded,
   ReferralClosed,
   ReferralSubjectErased,
+  ReferralRestricted,
+  ReferralRestrictionLifted,
 ] as const;

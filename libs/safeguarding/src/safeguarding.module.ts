@@ -14,6 +14,8 @@ import { GetReferralHandler } from './referral-detail/referral-detail.query.js';
 import { ReferralNotesController } from './referral-notes/referral-notes.controller.js';
 import { AddReferralNoteHandler } from './referral-notes/referral-notes.command.js';
 import { ReferralViewReader } from './referrals-projection/referral-view-reader.js';
+import { RestrictReferralController } from './restrict-referral/restrict-referral.controller.js';
+import { restrictReferralHandlers } from './restrict-referral/restrict-referral.commands.js';
 import { RespondToReferralController } from './respond-to-referral/respond-to-referral.controller.js';
 import { respondToReferralHandlers } from './respond-to-referral/respond-to-referral.commands.js';
 import { WithdrawReferralController } from './withdraw-referral/withdraw-referral.controller.js';
@@ -33,6 +35,7 @@ import { WithdrawReferralHandler } from './withdraw-referral/withdraw-referral.c
     ReferralDetailController,
     ReferralListsController,
     EraseReferralSubjectController,
+    RestrictReferralController,
   ],
   providers: [
     { provide: CLOCK, useValue: systemClock },
@@ -47,6 +50,7 @@ import { WithdrawReferralHandler } from './withdraw-referral/withdraw-referral.c
     ...referralListHandlers,
     ...referralDeadlineProviders,
     EraseReferralSubjectHandler,
+    ...restrictReferralHandlers,
   ],
 })
 export class SafeguardingModule {}

@@ -31,11 +31,12 @@ export class EraseReferralSubjectHandler implements ICommandHandler<EraseReferra
       access,
       referrals,
       referral,
-      () => ({
+      ({ today }) => ({
         kind: 'erase-subject' as const,
         referralId,
         actor: actorOf(access),
         reason: body.reason,
+        today,
       }),
       { expected },
     );

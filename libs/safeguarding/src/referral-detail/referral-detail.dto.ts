@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { RESTRICTION_GROUNDS, type RestrictionGround } from '@soc/contracts';
 import { ReferralSummaryView } from '../referrals-projection/referral-summary.dto.js';
 
 const personal = (example: unknown) => ({ nullable: true, example });
@@ -38,6 +39,20 @@ export class ReferralPersonalDataView {
   @ApiProperty({ type: String, ...personal(null) }) withdrawalExplanation!: string | null;
   @ApiProperty({ type: String, ...personal(null) }) closureExplanation!: string | null;
   @ApiProperty({ type: [ReferralNoteView] }) notes!: ReferralNoteView[];
+  @ApiProperty({ type: String, ...personal(null), description: 'What a restriction keeps it for' })
+  restrictionExplanation!: string | null;
+}
+
+/** A restriction that stands: shown to every reader, so each knows why they see no one. */
+export class ReferralRestrictionView {
+  @ApiProperty({ enum: RESTRICTION_GROUNDS, example: 'kept-as-evidence' })
+  ground!: RestrictionGround;
+  @ApiProperty({ format: 'date', example: '2027-06-30', description: 'Its last day' })
+  until!: string;
+  @ApiProperty({ example: 'cleveland-admin-1' }) restrictedByPersonId!: string;
+  @ApiProperty({ example: 'cleveland-police' }) restrictedByOrganisationId!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T14:00:00.000Z' })
+  restrictedAt!: string;
 }
 
 export class ReferralDisclosureBasisView {
@@ -63,10 +78,18 @@ export class ReferralView extends ReferralSummaryView {
   subjectErasedAt!: string | null;
 
   @ApiProperty({
+    type: ReferralRestrictionView,
+    nullable: true,
+    description:
+      'The restriction of the personal data (DPA 2018, s. 47), while it stands: then only auditors get personalData',
+  })
+  restriction!: ReferralRestrictionView | null;
+
+  @ApiProperty({
     type: ReferralPersonalDataView,
     nullable: true,
     description:
-      'Only for safeguarding officers of the referring and receiving organisations and auditors, with X-Purpose; null for everyone else',
+      'Only for safeguarding officers of the referring and receiving organisations and auditors, with X-Purpose; while the referral is restricted, only for auditors; null for everyone else',
   })
   personalData!: ReferralPersonalDataView | null;
 }

@@ -1,5 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { ConsistencyQuery } from '@soc/messaging';
+import { CLOCK, type Clock, isoDate } from '@soc/platform';
 import {
   type AccessContext,
   type AccessLogEntry,
@@ -13,6 +15,7 @@ import {
   RecordNotFoundError,
 } from '@soc/security';
 import type { PoolClient } from 'pg';
+import { standing } from '../referral/referral.js';
 import { referralDescriptor } from '../referral/referral-record.js';
 import { referralSummary } from '../referrals-projection/referral-summary.js';
 import type { ReferralNoteRow, ReferralRow } from '../referrals-projection/referral-tables.js';
@@ -50,13 +53,15 @@ const plain = <T>(value: unknown): T | null =>
  * Everyone the policy lets read the referral gets its status, concerns, urgency and dates. Only
  * safeguarding officers of the referring and receiving organisations and auditors get whom it is
  * about: they must state a purpose, the values are opened here (never stored in the clear), and
- * the consultation or disclosure is logged in the same transaction.
+ * the consultation or disclosure is logged in the same transaction. While a restriction stands,
+ * only auditors do (DPA 2018, s. 47), and every reader sees the restriction.
  */
 @QueryHandler(GetReferralQuery)
 export class GetReferralHandler implements IQueryHandler<GetReferralQuery> {
   constructor(
     private readonly views: ReferralViewReader,
     private readonly cipher: PersonalDataCipher,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   execute({ access, referralId, purpose, consistency }: GetReferralQuery): Promise<ReferralView> {
@@ -77,12 +82,17 @@ export class GetReferralHandler implements IQueryHandler<GetReferralQuery> {
           threatOrganisationIds: row.threat_organisation_ids,
         });
         enforce(access.principal, 'referral:read', descriptor);
+        const restriction = standing(row.restriction, isoDate(this.clock.now()))
+          ? row.restriction
+          : null;
         const view = {
           ...referralSummary(row),
           disclosureBasis: row.disclosure_basis,
           subjectErasedAt: row.subject_erased_at,
+          restriction,
         };
-        if (!decide(access.principal, 'referral-subject:read', descriptor).allowed) {
+        const personal = restriction ? 'referral-restricted-subject:read' : 'referral-subject:read';
+        if (!decide(access.principal, personal, descriptor).allowed) {
           return { ...view, personalData: null };
         }
         if (!purpose) throw new PurposeRequiredError();
@@ -109,6 +119,7 @@ export class GetReferralHandler implements IQueryHandler<GetReferralQuery> {
       declineExplanation: row.decline_explanation,
       withdrawalExplanation: row.withdrawal_explanation,
       closureExplanation: row.closure_explanation,
+      restrictionExplanation: row.restriction_explanation,
       notes: notes.map((note) => note.text),
     });
     const names = plain<SubjectNames>(opened.subject.names);
@@ -125,6 +136,7 @@ export class GetReferralHandler implements IQueryHandler<GetReferralQuery> {
       declineExplanation: plain<string>(opened.declineExplanation),
       withdrawalExplanation: plain<string>(opened.withdrawalExplanation),
       closureExplanation: plain<string>(opened.closureExplanation),
+      restrictionExplanation: plain<string>(opened.restrictionExplanation),
       notes: notes.map((note, i) => ({
         noteId: note.note_id,
         addedByPersonId: note.added_by_person_id,

@@ -17,10 +17,10 @@ import { referrals } from './referral-record.js';
 
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** A decision on a raised referral, without what the shell adds: the referral and the actor. */
+/** A decision on a raised referral, without what the shell adds: the referral, actor and today. */
 export type ReferralChange = DistributiveOmit<
   Exclude<ReferralCommand, { kind: 'raise' }>,
-  'referralId' | 'actor'
+  'referralId' | 'actor' | 'today'
 >;
 
 /** Seals a personal value under the referral's subject. */
@@ -68,8 +68,8 @@ export class ReferralCommands {
   async change<TBody extends object>(
     { access, referralId, body, expected, purpose }: ReferralCommandBase<TBody, unknown>,
     permission: Permission,
-    /** The body's business date of the fact (default today). */
-    dateField: keyof TBody & string,
+    /** The body's business date of the fact (default today); null when it is recorded as made. */
+    dateField: (keyof TBody & string) | null,
     build: (seal: Seal) => ReferralChange | Promise<ReferralChange>,
   ): Promise<CommandResult> {
     const referral = await this.records.authorise(access, referrals, referralId, permission);
@@ -83,8 +83,8 @@ export class ReferralCommands {
       access,
       referrals,
       referral,
-      () => ({ ...change, referralId, actor: actorOf(access) }) as ReferralCommand,
-      { expected, on: body[dateField] as string | undefined, dateField },
+      ({ today }) => ({ ...change, referralId, actor: actorOf(access), today }) as ReferralCommand,
+      dateField ? { expected, on: body[dateField] as string | undefined, dateField } : { expected },
     );
     if (sealedAny) await this.logCollection(access, referralId, subjectId, purpose);
     return result;

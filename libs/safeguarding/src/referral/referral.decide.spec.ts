@@ -6,6 +6,8 @@ import {
   ReferralDeclined,
   ReferralNoteAdded,
   ReferralRaised,
+  ReferralRestricted,
+  ReferralRestrictionLifted,
   ReferralSubjectErased,
   ReferralWithdrawn,
   type SealedPersonalData,
@@ -29,6 +31,7 @@ const officer = { personId: 'cleveland-so-1', organisationId: 'cleveland-police'
 const receiver = { personId: 'hartlepool-cs-1', organisationId: 'hartlepool-childrens-services' };
 const stranger = { personId: 'durham-so-1', organisationId: 'durham-constabulary' };
 const spec = deciderSpecification(referralDecider);
+const today = '2026-11-25';
 
 const by = (
   actor: typeof officer,
@@ -268,7 +271,7 @@ describe('referral', () => {
 
   describe('erase the subject', () => {
     const admin = { personId: 'cleveland-admin-1', organisationId: officer.organisationId };
-    const erase = { kind: 'erase-subject', reason: 'Retention period ended' } as const;
+    const erase = { kind: 'erase-subject', reason: 'Retention period ended', today } as const;
     const erased = eventOf(ReferralSubjectErased, {
       referralId,
       subjectId,
@@ -299,6 +302,99 @@ describe('referral', () => {
       spec
         .given([raised, withdrawn, erased])
         .when(by(receiver, { kind: 'add-note', noteId: 'n-2', text: sealed('bm90ZQ') }))
+        .thenThrows(InvalidTransitionError, /erased/);
+    });
+  });
+
+  describe('restrict instead of erasing', () => {
+    const admin = { personId: 'hartlepool-admin-1', organisationId: receiver.organisationId };
+    const restrict = {
+      kind: 'restrict',
+      ground: 'kept-as-evidence',
+      until: '2027-06-30',
+      explanation,
+      today,
+    } as const;
+    const restricted = eventOf(ReferralRestricted, {
+      referralId,
+      restrictedBy: admin,
+      ground: 'kept-as-evidence' as const,
+      until: '2027-06-30',
+      explanation,
+    });
+    const lift = { kind: 'lift-restriction', explanation, today } as const;
+    const lifted = eventOf(ReferralRestrictionLifted, { referralId, liftedBy: admin, explanation });
+    const erase = { kind: 'erase-subject', reason: 'Retention period ended', today } as const;
+    const referrerAdmin = { personId: 'cleveland-admin-1', organisationId: officer.organisationId };
+
+    it('is either side’s, until a day after today, one restriction at a time', () => {
+      spec.given([raised, withdrawn]).when(by(admin, restrict)).then([restricted]);
+      spec
+        .given([raised])
+        .when(by(stranger, restrict))
+        .thenThrows(AccessDeniedError, /referring or the receiving/);
+      spec
+        .given([raised])
+        .when(by(admin, { ...restrict, until: today }))
+        .thenThrows(RuleViolationError, /a day after today/);
+      spec
+        .given([raised, restricted])
+        .when(by(admin, restrict))
+        .thenThrows(
+          InvalidTransitionError,
+          /already restricted \(kept-as-evidence, until 2027-06-30/,
+        );
+    });
+
+    it('refuses erasure while it stands, naming it; once lifted or past its day, erasure proceeds', () => {
+      spec
+        .given([raised, withdrawn, restricted])
+        .when(by(referrerAdmin, erase))
+        .thenThrows(
+          InvalidTransitionError,
+          /restricted \(kept-as-evidence, until 2027-06-30, by hartlepool-admin-1 of hartlepool-childrens-services\)/,
+        );
+      const erased = eventOf(ReferralSubjectErased, {
+        referralId,
+        subjectId,
+        erasedBy: referrerAdmin,
+        reason: 'Retention period ended',
+      });
+      spec
+        .given([raised, withdrawn, restricted, lifted])
+        .when(by(referrerAdmin, erase))
+        .then([erased]);
+      spec
+        .given([raised, withdrawn, restricted])
+        .when(by(referrerAdmin, { ...erase, today: '2027-07-01' }))
+        .then([erased]);
+    });
+
+    it('lifts a restriction that stands, and only one', () => {
+      spec
+        .given([raised, restricted])
+        .when(by(officer, lift))
+        .then([{ ...lifted, data: { ...lifted.data, liftedBy: officer } }]);
+      spec
+        .given([raised, restricted, lifted])
+        .when(by(admin, lift))
+        .thenThrows(InvalidTransitionError, /not restricted/);
+      spec
+        .given([raised, restricted])
+        .when(by(admin, { ...lift, today: '2027-07-01' }))
+        .thenThrows(InvalidTransitionError, /not restricted/);
+    });
+
+    it('restricts nothing of an erased subject', () => {
+      const erased = eventOf(ReferralSubjectErased, {
+        referralId,
+        subjectId,
+        erasedBy: referrerAdmin,
+        reason: 'Retention period ended',
+      });
+      spec
+        .given([raised, withdrawn, erased])
+        .when(by(admin, restrict))
         .thenThrows(InvalidTransitionError, /erased/);
     });
   });

@@ -13,8 +13,11 @@ import {
   ReferralNoteAdded,
   type ReferralOutcome,
   ReferralRaised,
+  ReferralRestricted,
+  ReferralRestrictionLifted,
   type ReferralSubject,
   ReferralSubjectErased,
+  type RestrictionGround,
   type ReferralUrgency,
   ReferralWithdrawn,
   type SealedPersonalData,
@@ -33,7 +36,9 @@ import {
   type RaisedReferral,
   type Referral,
   type ReferralEvent,
+  type ReferralRestriction,
   type ReferralStatus,
+  standing,
 } from './referral.js';
 
 /** Every command names its referral and who acts; sealed values arrive sealed. */
@@ -75,7 +80,19 @@ export type ReferralCommand = Base &
         readonly reason: ReferralClosureReason;
         readonly explanation: SealedPersonalData | null;
       }
-    | { readonly kind: 'erase-subject'; readonly reason: string }
+    | { readonly kind: 'erase-subject'; readonly reason: string; readonly today: string }
+    | {
+        readonly kind: 'restrict';
+        readonly ground: RestrictionGround;
+        readonly until: string;
+        readonly explanation: SealedPersonalData;
+        readonly today: string;
+      }
+    | {
+        readonly kind: 'lift-restriction';
+        readonly explanation: SealedPersonalData;
+        readonly today: string;
+      }
   );
 
 type CommandOf<K extends ReferralCommand['kind']> = Extract<ReferralCommand, { kind: K }>;
@@ -253,6 +270,11 @@ export function eraseSubject(
 ): ReferralEvent[] {
   mustAct(referral, command.actor, 'referrer', 'erase the subject of');
   if (referral.subjectErased) return [];
+  if (standing(referral.restriction, command.today)) {
+    throw new InvalidTransitionError(
+      `The referral's personal data is restricted (${described(referral.restriction!)}): its subject cannot be erased while the restriction stands`,
+    );
+  }
   mustBeIn(referral, OVER, 'erased');
   return [
     eventOf(ReferralSubjectErased, {
@@ -260,6 +282,55 @@ export function eraseSubject(
       subjectId: referral.subjectId,
       erasedBy: command.actor,
       reason: command.reason,
+    }),
+  ];
+}
+
+const described = ({ ground, until, restrictedBy }: ReferralRestriction) =>
+  `${ground}, until ${until}, by ${restrictedBy.personId} of ${restrictedBy.organisationId}`;
+
+/**
+ * Restriction instead of erasure (DPA 2018, s. 47): either side marks the personal data as kept,
+ * with a ground and a last day; one restriction at a time, lifted before it is replaced.
+ */
+export function restrict(
+  command: CommandOf<'restrict'>,
+  referral: RaisedReferral,
+): ReferralEvent[] {
+  mustAct(referral, command.actor, 'either', 'restrict');
+  mustKeepSubject(referral, 'no longer be restricted');
+  if (standing(referral.restriction, command.today)) {
+    throw new InvalidTransitionError(
+      `The referral is already restricted (${described(referral.restriction!)}): lift that restriction first`,
+    );
+  }
+  if (command.until <= command.today) {
+    throw new RuleViolationError(`A restriction stands until a day after today (${command.today})`);
+  }
+  return [
+    eventOf(ReferralRestricted, {
+      referralId: referral.referralId,
+      restrictedBy: command.actor,
+      ground: command.ground,
+      until: command.until,
+      explanation: command.explanation,
+    }),
+  ];
+}
+
+export function liftRestriction(
+  command: CommandOf<'lift-restriction'>,
+  referral: RaisedReferral,
+): ReferralEvent[] {
+  mustAct(referral, command.actor, 'either', 'lift the restriction of');
+  if (!standing(referral.restriction, command.today)) {
+    throw new InvalidTransitionError('The referral is not restricted: there is nothing to lift');
+  }
+  return [
+    eventOf(ReferralRestrictionLifted, {
+      referralId: referral.referralId,
+      liftedBy: command.actor,
+      explanation: command.explanation,
     }),
   ];
 }
@@ -284,6 +355,10 @@ function decide(command: ReferralCommand, state: Referral): ReferralEvent[] {
       return close(command, state);
     case 'erase-subject':
       return eraseSubject(command, state);
+    case 'restrict':
+      return restrict(command, state);
+    case 'lift-restriction':
+      return liftRestriction(command, state);
   }
 }
 

@@ -7,6 +7,9 @@ import {
   ReferralDeclined,
   ReferralNoteAdded,
   ReferralRaised,
+  ReferralRestricted,
+  ReferralRestrictionLifted,
+  type RestrictionGround,
   ReferralSubjectErased,
   type ReferralUrgency,
   ReferralWithdrawn,
@@ -21,7 +24,9 @@ export type ReferralEvent =
   | EventOf<typeof ReferralWithdrawn>
   | EventOf<typeof ReferralNoteAdded>
   | EventOf<typeof ReferralClosed>
-  | EventOf<typeof ReferralSubjectErased>;
+  | EventOf<typeof ReferralSubjectErased>
+  | EventOf<typeof ReferralRestricted>
+  | EventOf<typeof ReferralRestrictionLifted>;
 
 /** Where a raised referral stands: awaiting the receiver, taken on, or over (three ways). */
 export type ReferralStatus =
@@ -47,7 +52,19 @@ export interface RaisedReferral {
   readonly noteIds: ReadonlySet<string>;
   /** The subject's key was destroyed: nothing more can be recorded of them. */
   readonly subjectErased: boolean;
+  /** The last restriction of the personal data, unless lifted; it stands until its day is past. */
+  readonly restriction: ReferralRestriction | null;
 }
+
+export interface ReferralRestriction {
+  readonly restrictedBy: PersonRef;
+  readonly ground: RestrictionGround;
+  readonly until: string;
+}
+
+/** Whether the restriction still stands on `today` (`YYYY-MM-DD`): its last day included. */
+export const standing = (restriction: { readonly until: string } | null, today: string) =>
+  restriction !== null && today <= restriction.until;
 
 export type Referral = { readonly status: 'none' } | RaisedReferral;
 
@@ -68,6 +85,7 @@ export function evolveReferral(state: Referral, event: ReferralEvent): Referral 
       receivingOrganisationId: data.receivingOrganisationId,
       noteIds: new Set(),
       subjectErased: false,
+      restriction: null,
     };
   }
   if (state.status === 'none') return state;
@@ -86,5 +104,11 @@ export function evolveReferral(state: Referral, event: ReferralEvent): Referral 
       return { ...state, noteIds: new Set([...state.noteIds, event.data.noteId]) };
     case ReferralSubjectErased.type:
       return { ...state, subjectErased: true };
+    case ReferralRestricted.type: {
+      const { restrictedBy, ground, until } = event.data;
+      return { ...state, restriction: { restrictedBy, ground, until } };
+    }
+    case ReferralRestrictionLifted.type:
+      return { ...state, restriction: null };
   }
 }

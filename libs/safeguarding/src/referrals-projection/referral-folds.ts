@@ -6,6 +6,8 @@ import {
   ReferralDeclined,
   ReferralNoteAdded,
   ReferralRaised,
+  ReferralRestricted,
+  ReferralRestrictionLifted,
   ReferralSubjectErased,
   REFERRAL_URGENCIES,
   ReferralWithdrawn,
@@ -124,6 +126,8 @@ function raised({ data, occurredAt }: Recorded<typeof ReferralRaised>): OwnPart 
     closure_explanation: null,
     note_count: 0,
     subject_erased_at: null,
+    restriction: null,
+    restriction_explanation: null,
     last_changed_at: occurredAt,
     stream_version: 0,
     global_position: 0,
@@ -178,6 +182,20 @@ function foldReferral(row: OwnPart, event: ReferralEvent, notes: ReferralNoteRow
       return;
     case ReferralSubjectErased.type:
       row.subject_erased_at = at;
+      return;
+    case ReferralRestricted.type:
+      row.restriction = {
+        ground: event.data.ground,
+        until: event.data.until,
+        restrictedByPersonId: event.data.restrictedBy.personId,
+        restrictedByOrganisationId: event.data.restrictedBy.organisationId,
+        restrictedAt: at,
+      };
+      row.restriction_explanation = event.data.explanation;
+      return;
+    case ReferralRestrictionLifted.type:
+      row.restriction = null;
+      row.restriction_explanation = null;
       return;
     case ReferralRaised.type:
       return;

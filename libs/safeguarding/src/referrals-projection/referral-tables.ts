@@ -1,4 +1,4 @@
-import type { DisclosureBasis, SealedPersonalData } from '@soc/contracts';
+import type { DisclosureBasis, RestrictionGround, SealedPersonalData } from '@soc/contracts';
 import { column, defineTable, type RowOf } from '@soc/messaging';
 
 /*
@@ -26,6 +26,15 @@ export interface SealedSubject {
   readonly dateOfBirth: SealedPersonalData | null;
   readonly address: SealedPersonalData | null;
   readonly otherIdentifiers: SealedPersonalData | null;
+}
+
+/** The restriction that was made and not lifted: it stands until its last day is past. */
+export interface RestrictionColumn {
+  readonly ground: RestrictionGround;
+  readonly until: string;
+  readonly restrictedByPersonId: string;
+  readonly restrictedByOrganisationId: string;
+  readonly restrictedAt: string;
 }
 
 /** One row per referral, written by its own stream; `threat_organisation_ids` by its threat's. */
@@ -63,6 +72,8 @@ export const referrals = defineTable('referrals', {
     note_count: column.integer(),
     /** When the subject's key was destroyed: the sealed values above no longer open. */
     subject_erased_at: column.timestamptz().orNull(),
+    restriction: column.jsonb<RestrictionColumn>().orNull(),
+    restriction_explanation: column.jsonb<SealedPersonalData>().orNull(),
     last_changed_at: column.timestamptz(),
     stream_version: column.integer(),
     global_position: column.bigint(),

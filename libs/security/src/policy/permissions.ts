@@ -181,6 +181,17 @@ export const PERMISSIONS = {
       'Erase whom a referral one’s own organisation made is about, at the end of retention (crypto-shredding): the referring organisation’s admin',
     grants: { admin: ['owner'] },
   },
+  'referral:restrict': {
+    description:
+      'Restrict a referral’s personal data instead of erasing it (DPA 2018, s. 47), or lift the restriction: the admin of the referring or the receiving organisation',
+    grants: { admin: ['owner', 'party'] },
+  },
+  'referral-restricted-subject:read': {
+    description:
+      'Read whom a referral is about while its personal data is restricted: auditors only, stating a purpose',
+    personalData: true,
+    grants: { auditor: 'any' },
+  },
   'referral-list:read': {
     description:
       'The referrals one’s own organisation received (inbox) or made (sent), and their counts by status, without personal data',
