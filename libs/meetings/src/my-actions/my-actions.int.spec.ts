@@ -2,6 +2,19 @@ import { PersonalDataAccessLog, type Role, ScopedReader } from '@soc/security';
 import { principal } from '../../../../test/support/test-app.js';
 import { day, meetingsHarness } from '../../test/meeting-commands.setup.js';
 
+type Agent = ReturnType<typeof meetingsHarness>['as']['chair'];
+
+/** "My actions" as the agent reads them once the view has reached `minPosition`. */
+const myActions = async (agent: Agent, minPosition: number, query: Record<string, string>) =>
+  (
+    await agent
+      .get('/views/my-actions')
+      .query({ minPosition, ...query })
+      .expect(200)
+  ).body;
+const names = (body: { actions: { description: string }[] }) =>
+  body.actions.map((a) => a.description);
+
 describe('my organisation’s actions, over HTTP (real PostgreSQL)', () => {
   const { as, org, meetingWithThreat, actionBody } = meetingsHarness();
   let minPosition = 0;
@@ -61,15 +74,8 @@ describe('my organisation’s actions, over HTTP (real PostgreSQL)', () => {
     ids.pending = (await request(day(90))).requestId;
   });
 
-  const view = async (agent: typeof as.chair, query: Record<string, string> = {}) =>
-    (
-      await agent
-        .get('/views/my-actions')
-        .query({ minPosition, ...query })
-        .expect(200)
-    ).body;
-  const names = (body: { actions: { description: string }[] }) =>
-    body.actions.map((a) => a.description);
+  const view = (agent: Agent, query: Record<string, string> = {}) =>
+    myActions(agent, minPosition, query);
 
   it('lists the actions the council leads or supports, overdue first, then by due date', async () => {
     const body = await view(as.councilOfficer);
@@ -271,15 +277,8 @@ describe('my organisation’s plan actions beside its partner actions, over HTTP
     await post(`${ids['plan cancelled']}/cancellation`, { reason: 'The tenant moved out' });
   });
 
-  const view = async (agent: typeof as.chair, query: Record<string, string> = {}) =>
-    (
-      await agent
-        .get('/views/my-actions')
-        .query({ minPosition, ...query })
-        .expect(200)
-    ).body;
-  const names = (body: { actions: { description: string }[] }) =>
-    body.actions.map((a) => a.description);
+  const view = (agent: Agent, query: Record<string, string> = {}) =>
+    myActions(agent, minPosition, query);
 
   it('lists the plan actions the council owns among its partner actions, overdue first', async () => {
     const body = await view(as.councilOfficer);

@@ -5,12 +5,13 @@ import type { PoolClient } from 'pg';
 import { MeetingViewReader, rowsOf } from '../partner-actions-projection/meeting-view-reader.js';
 import {
   type AgreedRow,
+  by,
   countsOf,
   isIncomplete,
   overdueFirst,
   partnerActionOn,
+  statusBy,
 } from '../partner-actions-projection/partner-action-view.js';
-import type { PartnerActionStatus } from '../partner-actions-projection/partner-action-view.dto.js';
 import type { PlanActionRow } from '../partner-actions-projection/plan-action-tables.js';
 import type { MyActionsParams, MyActionsView, MyActionView } from './my-actions.dto.js';
 
@@ -92,17 +93,16 @@ function myAction(row: AgreedRow, organisationId: string, date: string): MyActio
 
 type AgreedPlanRow = PlanActionRow & { agreed_on: string };
 
-/** A plan action's status on a business date, in the partner actions' words. */
-function planStatusOn(row: AgreedPlanRow, date: string): PartnerActionStatus {
-  if (row.completed_on !== null && row.completed_on <= date) return 'completed';
-  if (row.cancelled_on !== null && row.cancelled_on <= date) return 'closed';
-  if (row.started_on !== null && row.started_on <= date) return 'in-progress';
-  return 'agreed';
-}
-
-/** A plan action as it stood on a business date: its owner's organisation leads it. */
+/**
+ * A plan action as it stood on a business date, its status in the partner actions' words (a
+ * cancellation is a closure): its owner's organisation leads it.
+ */
 function planAction(row: AgreedPlanRow, date: string): MyActionView {
-  const status = planStatusOn(row, date);
+  const status = statusBy(date, {
+    completed: row.completed_on,
+    closed: row.cancelled_on,
+    started: row.started_on,
+  });
   return {
     kind: 'plan-action',
     actionId: row.action_id,
@@ -117,10 +117,9 @@ function planAction(row: AgreedPlanRow, date: string): MyActionView {
     agreedOn: row.agreed_on,
     status,
     overdue: isIncomplete(status) && row.due_date < date,
-    lastProgress:
-      row.last_progress_on !== null && row.last_progress_on <= date
-        ? { on: row.last_progress_on, note: row.last_progress_note! }
-        : null,
+    lastProgress: by(row.last_progress_on, date)
+      ? { on: row.last_progress_on!, note: row.last_progress_note! }
+      : null,
     completion: status === 'completed' ? { on: row.completed_on!, outcome: row.outcome! } : null,
     closure: null,
     pendingDueDateRequest: null,

@@ -11,12 +11,26 @@ export type AgreedRow = Omit<PartnerActionRow, keyof AgreementPart> & {
   [K in keyof AgreementPart]: NonNullable<AgreementPart[K]>;
 };
 
-function statusOn(row: AgreedRow, date: string): PartnerActionStatus {
-  if (row.completed_on !== null && row.completed_on <= date) return 'completed';
-  if (row.closed_on !== null && row.closed_on <= date) return 'closed';
-  if (row.first_progress_on !== null && row.first_progress_on <= date) return 'in-progress';
+/** Whether a business date of the action's (null: not yet) had come by `date`. */
+export const by = (on: string | null, date: string) => on !== null && on <= date;
+
+/** The status on `date` of an agreed action completed, closed and first worked on these days. */
+export function statusBy(
+  date: string,
+  on: { completed: string | null; closed: string | null; started: string | null },
+): PartnerActionStatus {
+  if (by(on.completed, date)) return 'completed';
+  if (by(on.closed, date)) return 'closed';
+  if (by(on.started, date)) return 'in-progress';
   return 'agreed';
 }
+
+const statusOn = (row: AgreedRow, date: string) =>
+  statusBy(date, {
+    completed: row.completed_on,
+    closed: row.closed_on,
+    started: row.first_progress_on,
+  });
 
 /** The due date in force on `date`: the last one granted by then, else the agreed one. */
 function dueDateOn(row: AgreedRow, date: string): string {
@@ -26,8 +40,6 @@ function dueDateOn(row: AgreedRow, date: string): string {
 
 export const isIncomplete = (status: PartnerActionStatus) =>
   status === 'agreed' || status === 'in-progress';
-
-const by = (on: string | null, date: string) => on !== null && on <= date;
 
 /**
  * The action as it stood on a business date: completion and closure count by the date they
