@@ -130,7 +130,14 @@ export interface ReferralRaisedV1 {
   receivingOrganisationId: string;
   disclosureBasis: DisclosureBasis;
 }
-export const ReferralRaised = defineEvent<ReferralRaisedV1>()('safeguarding.ReferralRaised', 1);
+/** Version 2 links the referral to the plan's protect action that prompted it, if one did. */
+export interface ReferralRaisedV2 extends ReferralRaisedV1 {
+  /** The protect action of the threat's plan the referral was raised from, or null. */
+  planActionId: string | null;
+}
+export const ReferralRaised = defineEvent<ReferralRaisedV2>()('safeguarding.ReferralRaised', 2, {
+  1: (v1: ReferralRaisedV1): ReferralRaisedV2 => ({ ...v1, planActionId: null }),
+});
 
 export const ReferralAcknowledged = defineEvent<{
   referralId: string;

@@ -205,11 +205,24 @@ export const ActionStarted = defineEvent<{ threatId: string; actionId: string }>
   1,
   { formerly: ['plans.ActionStarted'] },
 );
-export const ActionCompleted = defineEvent<{
+export interface ActionCompletedV1 {
   threatId: string;
   actionId: string;
   outcome: string;
-}>()('threats.ActionCompleted', 1, { formerly: ['plans.ActionCompleted'] });
+}
+/**
+ * Version 2 records why the LRO completed a protect action whose safeguarding referrals were
+ * still unacknowledged (null when none was).
+ */
+export interface ActionCompletedV2 extends ActionCompletedV1 {
+  unacknowledgedReferrals: { referralIds: string[]; reason: string } | null;
+}
+export const ActionCompleted = defineEvent<ActionCompletedV2>()('threats.ActionCompleted', 2, {
+  upcasters: {
+    1: (v1: ActionCompletedV1): ActionCompletedV2 => ({ ...v1, unacknowledgedReferrals: null }),
+  },
+  formerly: ['plans.ActionCompleted'],
+});
 export const ActionCancelled = defineEvent<{
   threatId: string;
   actionId: string;

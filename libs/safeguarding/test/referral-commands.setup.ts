@@ -22,6 +22,16 @@ export const SUBJECT = {
   otherIdentifiers: [{ kind: 'nhs-number', value: '943 476 5919' }],
 };
 
+/** Each value of `SUBJECT` (and the street) as it would appear if anything held it in the clear. */
+export const SUBJECT_VALUES = [
+  SUBJECT.givenName,
+  SUBJECT.familyName,
+  SUBJECT.dateOfBirth,
+  SUBJECT.address,
+  SUBJECT.otherIdentifiers[0].value,
+  'Quarrington',
+];
+
 export interface StoredEvent {
   type: string;
   payload: Record<string, unknown>;

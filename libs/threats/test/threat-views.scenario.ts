@@ -146,7 +146,12 @@ export async function threatViewsScenario(pool: Pool, store: EventStore) {
     eventOf(ActionStarted, { threatId: k, actionId: 'x-1' }),
     eventOf(ActionAgreed, { threatId: k, actionId: 'x-2' }),
     eventOf(ActionAgreed, { threatId: k, actionId: 'x-3' }),
-    eventOf(ActionCompleted, { threatId: k, actionId: 'x-3', outcome: 'Warrant executed' }),
+    eventOf(ActionCompleted, {
+      threatId: k,
+      actionId: 'x-3',
+      outcome: 'Warrant executed',
+      unacknowledgedReferrals: null,
+    }),
   ]);
   for (const [actionId, note] of [
     ['x-1', 'Visited the flat'],

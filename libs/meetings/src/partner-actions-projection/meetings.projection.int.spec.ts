@@ -134,7 +134,12 @@ describe('meetings projection (real PostgreSQL)', () => {
       eventOf(ActionCancelled, { threatId, actionId: ids.cancelled, reason: 'Tenant moved out' }),
     ]);
     await onThreat('2025-02-05', [
-      eventOf(ActionCompleted, { threatId, actionId: ids.done, outcome: 'Order granted' }),
+      eventOf(ActionCompleted, {
+        threatId,
+        actionId: ids.done,
+        outcome: 'Order granted',
+        unacknowledgedReferrals: null,
+      }),
     ]);
     threatEvents = await store.readStream(`threat:${threatId}`);
   });

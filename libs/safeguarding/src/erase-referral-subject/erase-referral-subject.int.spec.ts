@@ -1,17 +1,8 @@
 import { EventStore, IntegrityVerifier } from '@soc/event-store';
 import { rebuildProjection } from '@soc/messaging';
 import { principal } from '../../../../test/support/test-app.js';
-import { referralsHarness, SUBJECT } from '../../test/referral-commands.setup.js';
+import { referralsHarness, SUBJECT, SUBJECT_VALUES } from '../../test/referral-commands.setup.js';
 import { safeguardingProjection } from '../index.js';
-
-const PERSONAL = [
-  SUBJECT.givenName,
-  SUBJECT.familyName,
-  SUBJECT.dateOfBirth,
-  SUBJECT.address,
-  SUBJECT.otherIdentifiers[0].value,
-  'Quarrington',
-];
 
 /**
  * Erasing whom a referral is about over HTTP on real PostgreSQL: every read, before and after a
@@ -107,7 +98,7 @@ describe('erasing a referral’s subject at the end of retention (real PostgreSQ
       for (const list of lists) expect(JSON.stringify(list.body)).toContain(referralId);
       for (const { body } of [...personal, lro, ...lists]) {
         const text = JSON.stringify(body);
-        for (const value of PERSONAL) expect(text).not.toContain(value);
+        for (const value of SUBJECT_VALUES) expect(text).not.toContain(value);
       }
     };
     await everyView(erased.globalPosition);

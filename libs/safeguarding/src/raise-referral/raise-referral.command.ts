@@ -76,6 +76,7 @@ export class RaiseReferralHandler implements ICommandHandler<RaiseReferral> {
         actor: actorOf(access),
         referrer,
         threatId: body.threatId.toLowerCase(),
+        planActionId: body.planActionId?.toLowerCase() ?? null,
         subject,
         concerns: [...body.concerns],
         account,

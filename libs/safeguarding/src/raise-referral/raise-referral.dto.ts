@@ -111,6 +111,16 @@ export class RaiseReferralBody {
   @IsUUID()
   threatId!: string;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '0197c1f4-0000-7111-8222-333344445555',
+    description:
+      'The protect action of the threat’s plan the referral is raised from: the plan then shows the referral’s status and category',
+  })
+  @IsOptional()
+  @IsUUID()
+  planActionId?: string;
+
   @ApiProperty({ type: ReferralSubjectBody })
   @IsObject()
   @ValidateNested()

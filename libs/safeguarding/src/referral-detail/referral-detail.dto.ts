@@ -69,6 +69,14 @@ export class ReferralView extends ReferralSummaryView {
 
   @ApiProperty({
     type: String,
+    nullable: true,
+    example: '0197c1f4-0000-7111-8222-333344445555',
+    description: 'The protect action of the threat’s plan the referral was raised from',
+  })
+  planActionId!: string | null;
+
+  @ApiProperty({
+    type: String,
     format: 'date-time',
     nullable: true,
     example: null,

@@ -88,6 +88,7 @@ export class GetReferralHandler implements IQueryHandler<GetReferralQuery> {
         const view = {
           ...referralSummary(row),
           disclosureBasis: row.disclosure_basis,
+          planActionId: row.plan_action_id,
           subjectErasedAt: row.subject_erased_at,
           restriction,
         };

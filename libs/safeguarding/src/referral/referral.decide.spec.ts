@@ -42,6 +42,7 @@ const raise = {
   kind: 'raise',
   referrer: officer,
   threatId: 't-1',
+  planActionId: 'a-1',
   subject: {
     subjectId,
     names: sealed('bmFtZXM'),
@@ -59,6 +60,7 @@ const raise = {
 const raised = eventOf(ReferralRaised, {
   referralId,
   threatId: 't-1',
+  planActionId: 'a-1',
   subject: raise.subject,
   concerns: ['county-lines', 'child-criminal-exploitation'],
   account: raise.account,
@@ -81,6 +83,14 @@ const withdrawn = eventOf(ReferralWithdrawn, {
   withdrawnBy: officer,
   reason: 'raised-in-error' as const,
   explanation,
+});
+const referrerAdmin = { personId: 'cleveland-admin-1', organisationId: officer.organisationId };
+const erase = { kind: 'erase-subject', reason: 'Retention period ended', today } as const;
+const erased = eventOf(ReferralSubjectErased, {
+  referralId,
+  subjectId,
+  erasedBy: referrerAdmin,
+  reason: 'Retention period ended',
 });
 const closed = eventOf(ReferralClosed, {
   referralId,
@@ -270,14 +280,7 @@ describe('referral', () => {
   });
 
   describe('erase the subject', () => {
-    const admin = { personId: 'cleveland-admin-1', organisationId: officer.organisationId };
-    const erase = { kind: 'erase-subject', reason: 'Retention period ended', today } as const;
-    const erased = eventOf(ReferralSubjectErased, {
-      referralId,
-      subjectId,
-      erasedBy: admin,
-      reason: 'Retention period ended',
-    });
+    const admin = referrerAdmin;
 
     it('erases a referral that is over, once: asked again, nothing happens', () => {
       for (const over of [withdrawn, declined]) {
@@ -324,8 +327,6 @@ describe('referral', () => {
     });
     const lift = { kind: 'lift-restriction', explanation, today } as const;
     const lifted = eventOf(ReferralRestrictionLifted, { referralId, liftedBy: admin, explanation });
-    const erase = { kind: 'erase-subject', reason: 'Retention period ended', today } as const;
-    const referrerAdmin = { personId: 'cleveland-admin-1', organisationId: officer.organisationId };
 
     it('is either side’s, until a day after today, one restriction at a time', () => {
       spec.given([raised, withdrawn]).when(by(admin, restrict)).then([restricted]);
@@ -354,12 +355,6 @@ describe('referral', () => {
           InvalidTransitionError,
           /restricted \(kept-as-evidence, until 2027-06-30, by hartlepool-admin-1 of hartlepool-childrens-services\)/,
         );
-      const erased = eventOf(ReferralSubjectErased, {
-        referralId,
-        subjectId,
-        erasedBy: referrerAdmin,
-        reason: 'Retention period ended',
-      });
       spec
         .given([raised, withdrawn, restricted, lifted])
         .when(by(referrerAdmin, erase))
@@ -386,12 +381,6 @@ describe('referral', () => {
     });
 
     it('restricts nothing of an erased subject', () => {
-      const erased = eventOf(ReferralSubjectErased, {
-        referralId,
-        subjectId,
-        erasedBy: referrerAdmin,
-        reason: 'Retention period ended',
-      });
       spec
         .given([raised, withdrawn, erased])
         .when(by(admin, restrict))

@@ -54,6 +54,8 @@ export type ReferralCommand = Base &
         /** The referring officer: the actor, or a colleague of the same organisation. */
         readonly referrer: PersonRef;
         readonly threatId: string;
+        /** The protect action of the threat's plan it is raised from, if one. */
+        readonly planActionId: string | null;
         readonly subject: ReferralSubject;
         readonly concerns: readonly ConcernCategory[];
         readonly account: SealedPersonalData;
@@ -151,6 +153,7 @@ export function raise(command: CommandOf<'raise'>, state: Referral): ReferralEve
     eventOf(ReferralRaised, {
       referralId: command.referralId,
       threatId: command.threatId,
+      planActionId: command.planActionId,
       subject: command.subject,
       concerns: [...new Set(command.concerns)],
       account: command.account,

@@ -100,6 +100,7 @@ function raised({ data, occurredAt }: Recorded<typeof ReferralRaised>): OwnPart 
   return {
     referral_id: data.referralId,
     threat_id: data.threatId,
+    plan_action_id: data.planActionId,
     referring_organisation_id: data.referrer.organisationId,
     referring_person_id: data.referrer.personId,
     receiving_organisation_id: data.receivingOrganisationId,

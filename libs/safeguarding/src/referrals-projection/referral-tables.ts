@@ -42,6 +42,7 @@ export const referrals = defineTable('referrals', {
   columns: {
     referral_id: column.text(),
     threat_id: column.text(),
+    plan_action_id: column.text().orNull(),
     referring_organisation_id: column.text(),
     referring_person_id: column.text(),
     receiving_organisation_id: column.text(),

@@ -1,5 +1,6 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { NotFoundError } from '@soc/event-store';
+import { EVENT_STORE_POOL, NotFoundError } from '@soc/event-store';
 import {
   type AccessContext,
   AccessDeniedError,
@@ -8,6 +9,7 @@ import {
   type ExpectedVersion,
   RecordCommands,
 } from '@soc/security';
+import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { changeThreat, type ThreatChange, ThreatCommandBase } from '../threat/threat-command.js';
 import type { ThreatCommand } from '../threat/threat.decide.js';
@@ -141,11 +143,35 @@ export class StartActionHandler implements ICommandHandler<StartAction> {
   }
 }
 
+/**
+ * Whether the action's safeguarding referrals are acknowledged is judged on what the threats
+ * projection has folded of them, read as the service: the caller may not see every referral.
+ */
 @CommandHandler(CompleteAction)
 export class CompleteActionHandler implements ICommandHandler<CompleteAction> {
-  constructor(private readonly records: RecordCommands) {}
-  execute(command: CompleteAction) {
-    const change = { kind: 'complete-action', outcome: command.body.outcome } as const;
+  constructor(
+    private readonly records: RecordCommands,
+    @Inject(EVENT_STORE_POOL) private readonly pool: Pool,
+  ) {}
+
+  async execute(command: CompleteAction) {
+    const { access, threatId, actionId, body } = command;
+    const { rows } = await this.pool.query<{ referral_id: string }>(
+      `SELECT referral_id FROM threats.action_referrals
+        WHERE threat_id = $1 AND action_id = $2 AND status = 'submitted'
+        ORDER BY raised_at, referral_id`,
+      [threatId.toLowerCase(), actionId.toLowerCase()],
+    );
+    const change = {
+      kind: 'complete-action',
+      outcome: body.outcome,
+      completedBy: {
+        personId: access.principal.personId,
+        organisationId: access.principal.organisationId,
+      },
+      unacknowledgedReferralIds: rows.map((row) => row.referral_id),
+      unacknowledgedReason: body.unacknowledgedReferralReason ?? null,
+    } as const;
     return changeAction(this.records, command, change, 'completedOn');
   }
 }

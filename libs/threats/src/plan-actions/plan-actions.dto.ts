@@ -1,8 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACTION_CATEGORIES, type ActionCategory } from '@soc/contracts';
 import { CommandResult } from '@soc/event-store';
 import { BusinessDate, IsCalendarDate, IsText } from '@soc/platform';
-import { IsIn } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { PersonRefBody, ValidPersonRef } from '../threat/threat-params.dto.js';
 
 export class ProposeActionBody {
@@ -44,6 +44,15 @@ export class CompleteActionBody {
   @ApiProperty({ example: 'Closure order granted at Teesside Magistrates on 2026-12-02' })
   @IsText(1, 2000)
   outcome!: string;
+
+  @ApiPropertyOptional({
+    example: 'Visit made jointly with children’s services; their acknowledgement is in the post',
+    description:
+      'Why the action is complete although its safeguarding referral is not yet acknowledged: the threat’s LRO only',
+  })
+  @IsOptional()
+  @IsText(5, 1000)
+  unacknowledgedReferralReason?: string;
 
   @BusinessDate('When the action was completed')
   completedOn?: string;

@@ -59,6 +59,7 @@ describe('threat commands over HTTP (real PostgreSQL)', () => {
             threatId,
             actionId,
             outcome: 'Closure order granted for three months',
+            unacknowledgedReferrals: null,
           },
         ],
         ['threats.ActionProposed', expect.objectContaining({ actionId: other })],

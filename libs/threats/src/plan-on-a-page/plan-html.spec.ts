@@ -61,6 +61,7 @@ const plan: PlanOnAPageView = {
           recordedBy: { personId: 'p', organisationId: 'o' },
         },
       ],
+      referrals: [],
     },
   ],
   preparedFor: 'durham-constabulary',

@@ -105,10 +105,13 @@ function action(a: PlanActionView): string {
     a.progress.length === 0
       ? ''
       : `<ul class="progress">${a.progress.map((p) => `<li>${e(p.on)}: ${e(p.note)}</li>`).join('')}</ul>`;
+  const referrals = a.referrals.map(
+    (r) => `<li>Safeguarding referral: ${e(r.status)} (${e(r.concerns.join(', '))})</li>`,
+  );
   const closing = a.outcome ?? a.cancellationReason;
   return `<tr>
     <td>${e(a.category)}</td>
-    <td>${e(a.description)}${closing ? `<br>${e(closing)}` : ''}${progress}</td>
+    <td>${e(a.description)}${closing ? `<br>${e(closing)}` : ''}${progress}${referrals.length ? `<ul class="referrals">${referrals.join('')}</ul>` : ''}</td>
     <td>${e(a.owner.organisationId)}<br>${e(a.owner.personId)}</td>
     <td>${e(a.dueDate)}${flag(a.pastDue, 'PAST DUE')}</td>
     <td>${e(a.status)}</td>

@@ -35,6 +35,19 @@ export class ActionProgressView {
   @ApiProperty({ type: PersonRefView }) recordedBy!: PersonRefView;
 }
 
+/** A safeguarding referral raised from the action: how it stands, never whom it is about. */
+export class PlanActionReferralView {
+  @ApiProperty({ example: '0197e000-0000-7000-8000-000000000001' }) referralId!: string;
+  @ApiProperty({
+    enum: ['submitted', 'acknowledged', 'accepted', 'declined', 'withdrawn', 'closed'],
+    example: 'submitted',
+  })
+  status!: string;
+  @ApiProperty({ type: [String], example: ['county-lines'] }) concerns!: string[];
+  @ApiProperty({ example: 'immediate' }) urgency!: string;
+  @ApiProperty({ example: '2026-11-24T09:12:44.120Z' }) raisedAt!: string;
+}
+
 export class PlanActionView {
   @ApiProperty({ example: '0197c1f0-0000-7000-8000-00000000d001' }) actionId!: string;
   @ApiProperty({ enum: ACTION_CATEGORIES, example: 'prevent' }) category!: string;
@@ -50,6 +63,11 @@ export class PlanActionView {
   @ApiProperty({ example: '2022-01-05T11:00:00.000Z' }) updatedAt!: string;
   @ApiProperty({ type: [ActionProgressView], description: 'Oldest first' })
   progress!: ActionProgressView[];
+  @ApiProperty({
+    type: [PlanActionReferralView],
+    description: 'Safeguarding referrals raised from this (protect) action, oldest first',
+  })
+  referrals!: PlanActionReferralView[];
 }
 
 /**

@@ -13,6 +13,7 @@ import { jsonRows } from '../threats-projection/json-rows.js';
 import { readableThreat } from '../threats-projection/readable-threat.js';
 import type {
   ActionProgressRow,
+  ActionReferralRow,
   ActionRow,
   PlanPersonRow,
 } from '../threats-projection/threat-tables.js';
@@ -74,6 +75,12 @@ export class GetPlanOnAPageHandler implements IQueryHandler<GetPlanOnAPageQuery>
             ORDER BY progress_on, global_position`,
           [threatId],
         );
+        const referrals = await jsonRows<ActionReferralRow>(
+          db,
+          `SELECT row_to_json(r) AS row FROM threats.action_referrals r WHERE threat_id = $1
+            ORDER BY raised_at, referral_id`,
+          [threatId],
+        );
         return {
           threatId: threat.threat_id,
           codeName: threat.code_name,
@@ -102,6 +109,7 @@ export class GetPlanOnAPageHandler implements IQueryHandler<GetPlanOnAPageQuery>
             toAction(
               action,
               progress.filter((p) => p.action_id === action.action_id),
+              referrals.filter((r) => r.action_id === action.action_id),
               today,
             ),
           ),
@@ -139,7 +147,12 @@ export class GetPlanOnAPageHandler implements IQueryHandler<GetPlanOnAPageQuery>
   }
 }
 
-function toAction(row: ActionRow, progress: ActionProgressRow[], today: Today): PlanActionView {
+function toAction(
+  row: ActionRow,
+  progress: ActionProgressRow[],
+  referrals: ActionReferralRow[],
+  today: Today,
+): PlanActionView {
   return {
     actionId: row.action_id,
     category: row.category,
@@ -160,6 +173,13 @@ function toAction(row: ActionRow, progress: ActionProgressRow[], today: Today): 
         personId: p.recorded_by_person_id,
         organisationId: p.recorded_by_organisation_id,
       },
+    })),
+    referrals: referrals.map((r) => ({
+      referralId: r.referral_id,
+      status: r.status,
+      concerns: r.concerns,
+      urgency: r.urgency,
+      raisedAt: iso(r.raised_at),
     })),
   };
 }

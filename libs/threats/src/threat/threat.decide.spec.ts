@@ -20,6 +20,7 @@ import {
   RuleViolationError,
 } from '@soc/event-store';
 import { deciderSpecification } from '@soc/event-store/testing';
+import { AccessDeniedError } from '@soc/security';
 import { type ThreatCommand, threatDecider } from './threat.decide.js';
 
 const spec = deciderSpecification(threatDecider);
@@ -253,23 +254,32 @@ describe('threat', () => {
         .when({ ...propose, dueDate: '2025-12-31' })
         .thenThrows(RuleViolationError, /before the plan began/);
     });
+    const agreed = eventOf(ActionAgreed, { threatId, actionId: 'x-1' });
+    const complete = {
+      kind: 'complete-action',
+      threatId,
+      today,
+      actionId: 'x-1',
+      outcome: 'x',
+      completedBy: partner,
+      unacknowledgedReferralIds: [],
+      unacknowledgedReason: null,
+    } as const;
     it('moves an action proposed -> agreed -> done, and refuses to complete a cancelled one', () => {
-      const agreed = eventOf(ActionAgreed, { threatId, actionId: 'x-1' });
       spec
         .given([registered, shared, proposed])
         .when({ kind: 'agree-action', threatId, today, actionId: 'x-1' })
         .then([agreed]);
       spec
         .given([registered, shared, proposed, agreed])
-        .when({
-          kind: 'complete-action',
-          threatId,
-          today,
-          actionId: 'x-1',
-          outcome: 'Closure order granted',
-        })
+        .when({ ...complete, outcome: 'Closure order granted' })
         .then([
-          eventOf(ActionCompleted, { threatId, actionId: 'x-1', outcome: 'Closure order granted' }),
+          eventOf(ActionCompleted, {
+            threatId,
+            actionId: 'x-1',
+            outcome: 'Closure order granted',
+            unacknowledgedReferrals: null,
+          }),
         ]);
       const cancelled = eventOf(ActionCancelled, {
         threatId,
@@ -278,7 +288,7 @@ describe('threat', () => {
       });
       spec
         .given([registered, shared, proposed, cancelled])
-        .when({ kind: 'complete-action', threatId, today, actionId: 'x-1', outcome: 'x' })
+        .when(complete)
         .thenThrows(InvalidTransitionError, /cancelled/);
       spec
         .given([registered, shared, proposed, cancelled])
@@ -288,6 +298,28 @@ describe('threat', () => {
         .given([registered, shared, proposed])
         .when({ kind: 'start-action', threatId, today, actionId: 'x-1' })
         .thenThrows(InvalidTransitionError, /proposed/);
+    });
+    it('completes an action whose referral is not yet acknowledged only as the LRO, saying why', () => {
+      const waiting = { ...complete, unacknowledgedReferralIds: ['r-1'] };
+      spec
+        .given([registered, shared, proposed, agreed])
+        .when(waiting)
+        .thenThrows(InvalidTransitionError, /referral r-1 is not yet acknowledged/);
+      spec
+        .given([registered, shared, proposed, agreed])
+        .when({ ...waiting, unacknowledgedReason: 'Visited jointly' })
+        .thenThrows(AccessDeniedError, /Only the threat's LRO/);
+      spec
+        .given([registered, shared, proposed, agreed])
+        .when({ ...waiting, completedBy: lro, unacknowledgedReason: 'Visited jointly' })
+        .then([
+          eventOf(ActionCompleted, {
+            threatId,
+            actionId: 'x-1',
+            outcome: 'x',
+            unacknowledgedReferrals: { referralIds: ['r-1'], reason: 'Visited jointly' },
+          }),
+        ]);
     });
     it('shares only with organisations not yet sharing, and keeps sharing while they own open actions', () => {
       spec

@@ -37,6 +37,7 @@ import {
   NotFoundError,
   RuleViolationError,
 } from '@soc/event-store';
+import { AccessDeniedError } from '@soc/security';
 import {
   type ActionState,
   evolveThreat,
@@ -128,7 +129,16 @@ export type ThreatCommand = Base &
       }
     | { readonly kind: 'agree-action'; readonly actionId: string }
     | { readonly kind: 'start-action'; readonly actionId: string }
-    | { readonly kind: 'complete-action'; readonly actionId: string; readonly outcome: string }
+    | {
+        readonly kind: 'complete-action';
+        readonly actionId: string;
+        readonly outcome: string;
+        readonly completedBy: PersonRef;
+        /** The action's safeguarding referrals not yet acknowledged, as the plan knows them. */
+        readonly unacknowledgedReferralIds: readonly string[];
+        /** Why the LRO completes it all the same; null when they do not. */
+        readonly unacknowledgedReason: string | null;
+      }
     | { readonly kind: 'cancel-action'; readonly actionId: string; readonly reason: string }
     | { readonly kind: 'record-progress'; readonly actionId: string; readonly note: string }
   );
@@ -254,7 +264,37 @@ function moveAction(
   }
   if (command.kind === 'agree-action') return [eventOf(ActionAgreed, { threatId, actionId })];
   if (command.kind === 'start-action') return [eventOf(ActionStarted, { threatId, actionId })];
-  return [eventOf(ActionCompleted, { threatId, actionId, outcome: command.outcome })];
+  return [
+    eventOf(ActionCompleted, {
+      threatId,
+      actionId,
+      outcome: command.outcome,
+      unacknowledgedReferrals: waivedReferrals(state, command),
+    }),
+  ];
+}
+
+/**
+ * A protect action whose referral the receiving agency has not yet acknowledged is not done:
+ * only the threat's LRO (the plan's chair: a threat has no other) completes it, saying why.
+ */
+function waivedReferrals(
+  state: OpenThreat,
+  command: CommandOf<'complete-action'>,
+): { referralIds: string[]; reason: string } | null {
+  const referralIds = [...command.unacknowledgedReferralIds];
+  if (referralIds.length === 0) return null;
+  if (command.unacknowledgedReason === null) {
+    throw new InvalidTransitionError(
+      `The action's safeguarding referral ${referralIds.join(', ')} is not yet acknowledged: it cannot be completed unless the threat's LRO says why (unacknowledgedReferralReason)`,
+    );
+  }
+  if (command.completedBy.personId !== state.lro.personId) {
+    throw new AccessDeniedError(
+      "Only the threat's LRO may complete an action whose safeguarding referral is not yet acknowledged",
+    );
+  }
+  return { referralIds, reason: command.unacknowledgedReason };
 }
 
 function sharing(

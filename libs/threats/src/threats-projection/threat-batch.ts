@@ -6,6 +6,7 @@ import {
   type ActionProgressRow,
   type ActionRow,
   actionProgress,
+  actionReferrals,
   actions,
   type AssessmentRow,
   assessments,
@@ -140,7 +141,7 @@ export class Batch {
         set: ['lro_organisation_id', 'shared_with'],
       });
     }
-    for (const table of [actions, actionProgress]) {
+    for (const table of [actions, actionProgress, actionReferrals]) {
       await updateRows(db, schema, table, changed, {
         match: ['threat_id'],
         set: ['lro_organisation_id'],

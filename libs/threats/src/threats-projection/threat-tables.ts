@@ -192,6 +192,27 @@ export const signposts = defineTable('signposts', {
   readPolicy: EVERYONE,
 });
 
+/**
+ * Safeguarding referrals raised from a protect action of the plan, from the safeguarding
+ * context's events: their status and categories, never whom they are about. Seen as the action is.
+ */
+export const actionReferrals = defineTable('action_referrals', {
+  columns: {
+    referral_id: column.text(),
+    threat_id: column.text(),
+    action_id: column.text(),
+    ...actionAccessColumns,
+    status: column.text(),
+    concerns: column.textArray(),
+    urgency: column.text(),
+    raised_at: column.timestamptz(),
+    global_position: column.bigint(),
+  },
+  primaryKey: ['referral_id'],
+  indexes: [['threat_id', 'action_id']],
+  readPolicy: ACTION_POLICY,
+});
+
 export type ThreatRow = RowOf<typeof threats>;
 export type ThreatStateRow = RowOf<typeof threatStates>;
 export type AssessmentRow = RowOf<typeof assessments>;
@@ -199,3 +220,4 @@ export type ActionRow = RowOf<typeof actions>;
 export type ActionProgressRow = RowOf<typeof actionProgress>;
 export type PlanPersonRow = RowOf<typeof planPeople>;
 export type SignpostRow = RowOf<typeof signposts>;
+export type ActionReferralRow = RowOf<typeof actionReferrals>;

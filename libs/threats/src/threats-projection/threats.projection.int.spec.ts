@@ -150,7 +150,12 @@ describe('threats projection (real PostgreSQL)', () => {
       partner,
     );
     await record(k, at('2021-07-05'), [
-      eventOf(ActionCompleted, { threatId: k, actionId: 'x-2', outcome: 'Warrant executed' }),
+      eventOf(ActionCompleted, {
+        threatId: k,
+        actionId: 'x-2',
+        outcome: 'Warrant executed',
+        unacknowledgedReferrals: null,
+      }),
     ]);
     await record(k, at('2021-08-01'), [assessed('a-2', 1200, '2021-07-20')(k)]);
     await record(k, at('2021-08-05'), [returned('a-2')(k)], moderator);
