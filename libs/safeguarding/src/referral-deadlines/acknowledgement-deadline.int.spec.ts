@@ -40,7 +40,15 @@ describe('acknowledgement deadlines over HTTP (real PostgreSQL, injected clock)'
     };
     const inbox = await read(as.receiver, '/views/referrals/inbox');
     const byId = (items: ListedReferral[]) => new Map(items.map((r) => [r.referralId, r]));
+    const detail = async (referralId: string) =>
+      (
+        await as.threatLro
+          .get(`/referrals/${referralId}`)
+          .query({ minPosition: position })
+          .expect(200)
+      ).body as ListedReferral;
     return {
+      detail,
       order: inbox.map((r) => r.referralId),
       inbox: byId(inbox),
       sent: byId(await read(as.officer, '/views/referrals/sent')),
@@ -74,6 +82,7 @@ describe('acknowledgement deadlines over HTTP (real PostgreSQL, injected clock)'
       });
     }
     expect(before.order).toEqual([fresh, late]);
+    expect(await before.detail(late)).toMatchObject({ acknowledgementDue: due, overdue: false });
     expect(await overdueMetric()).toEqual({ immediate: 0, urgent: 0, standard: 0 });
 
     now = T + 4 * HOUR;
@@ -83,6 +92,7 @@ describe('acknowledgement deadlines over HTTP (real PostgreSQL, injected clock)'
       expect(view.get(fresh)).toMatchObject({ overdue: false });
     }
     expect(at.order).toEqual([late, fresh]);
+    expect(await at.detail(late)).toMatchObject({ acknowledgementDue: due, overdue: true });
     const metrics = await t().http().get('/metrics').expect(200);
     expect(metrics.text).toContain(`# TYPE ${OVERDUE_REFERRALS_METRIC} gauge`);
     expect(metrics.text).toContain(`${OVERDUE_REFERRALS_METRIC}{urgency="immediate"} 1`);

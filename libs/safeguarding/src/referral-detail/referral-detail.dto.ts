@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { RESTRICTION_GROUNDS, type RestrictionGround } from '@soc/contracts';
-import { ReferralSummaryView } from '../referrals-projection/referral-summary.dto.js';
+import { ReferralSummaryWithDeadlineView } from '../referrals-projection/referral-summary.dto.js';
 
 const personal = (example: unknown) => ({ nullable: true, example });
 
@@ -63,7 +63,7 @@ export class ReferralDisclosureBasisView {
 }
 
 /** A referral as the caller may see it: personal data only for whom the policy allows. */
-export class ReferralView extends ReferralSummaryView {
+export class ReferralView extends ReferralSummaryWithDeadlineView {
   @ApiProperty({ type: ReferralDisclosureBasisView })
   disclosureBasis!: ReferralDisclosureBasisView;
 

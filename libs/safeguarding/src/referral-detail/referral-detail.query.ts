@@ -1,7 +1,6 @@
-import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { ConsistencyQuery } from '@soc/messaging';
-import { CLOCK, type Clock, isoDate } from '@soc/platform';
+import { isoDate } from '@soc/platform';
 import {
   type AccessContext,
   type AccessLogEntry,
@@ -17,7 +16,7 @@ import {
 import type { PoolClient } from 'pg';
 import { standing } from '../referral/referral.js';
 import { referralDescriptor } from '../referral/referral-record.js';
-import { referralSummary } from '../referrals-projection/referral-summary.js';
+import { referralSummaryAt } from '../referrals-projection/referral-summary.js';
 import type { ReferralNoteRow, ReferralRow } from '../referrals-projection/referral-tables.js';
 import { ReferralViewReader, rowsOf } from '../referrals-projection/referral-view-reader.js';
 import type {
@@ -61,7 +60,6 @@ export class GetReferralHandler implements IQueryHandler<GetReferralQuery> {
   constructor(
     private readonly views: ReferralViewReader,
     private readonly cipher: PersonalDataCipher,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   execute({ access, referralId, purpose, consistency }: GetReferralQuery): Promise<ReferralView> {
@@ -69,7 +67,7 @@ export class GetReferralHandler implements IQueryHandler<GetReferralQuery> {
     return this.views.read(
       stated,
       consistency,
-      async (db) => {
+      async (db, moment) => {
         const [row] = await rowsOf<ReferralRow>(
           db,
           `SELECT row_to_json(r) AS row FROM safeguarding.referrals r WHERE referral_id = $1`,
@@ -82,11 +80,9 @@ export class GetReferralHandler implements IQueryHandler<GetReferralQuery> {
           threatOrganisationIds: row.threat_organisation_ids,
         });
         enforce(access.principal, 'referral:read', descriptor);
-        const restriction = standing(row.restriction, isoDate(this.clock.now()))
-          ? row.restriction
-          : null;
+        const restriction = standing(row.restriction, isoDate(moment.now)) ? row.restriction : null;
         const view = {
-          ...referralSummary(row),
+          ...referralSummaryAt(row, moment),
           disclosureBasis: row.disclosure_basis,
           planActionId: row.plan_action_id,
           subjectErasedAt: row.subject_erased_at,
