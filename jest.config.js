@@ -21,6 +21,10 @@ const shared = {
 
 export default {
   testTimeout: 120_000,
+  // Test files run in a worker that is replaced once it holds more than this after a file: one
+  // long-lived process (jest's default on two cores) slowed each later file several-fold, the
+  // full run from about 8 to over 23 minutes.
+  workerIdleMemoryLimit: '512MB',
   projects: [
     {
       ...shared,
