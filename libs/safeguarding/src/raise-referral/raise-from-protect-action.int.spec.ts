@@ -87,6 +87,16 @@ describe('a referral raised from a plan’s protect action (real PostgreSQL)', (
     ]);
   });
 
+  it('refuses a completion sent the moment the referral is raised, before any read waits', async () => {
+    const actionId = await proposeAction('protect');
+    const { referralId } = await raise({ planActionId: actionId });
+    const { body } = await as.threatAnalyst
+      .post(completion(actionId))
+      .send({ outcome: 'Visit made' })
+      .expect(409);
+    expect(body.detail).toContain(`referral ${referralId} is not yet acknowledged`);
+  });
+
   it('lets the action complete once its referral is acknowledged, and follows the referral', async () => {
     const actionId = await proposeAction('protect');
     const { referralId } = await raise({ planActionId: actionId });

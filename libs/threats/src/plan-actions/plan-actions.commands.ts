@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE_POOL, NotFoundError } from '@soc/event-store';
+import { EVENT_STORE_POOL, EventStore, NotFoundError } from '@soc/event-store';
+import { DeliveryRuntime } from '@soc/messaging';
 import {
   type AccessContext,
   AccessDeniedError,
@@ -15,6 +16,7 @@ import { changeThreat, type ThreatChange, ThreatCommandBase } from '../threat/th
 import type { ThreatCommand } from '../threat/threat.decide.js';
 import { personRef } from '../threat/threat-params.dto.js';
 import { threats } from '../threat/threat-record.js';
+import { threatsProjection } from '../threats-projection/threats.projection.js';
 import type {
   ActionProgressBody,
   ActionProposedResult,
@@ -146,16 +148,21 @@ export class StartActionHandler implements ICommandHandler<StartAction> {
 /**
  * Whether the action's safeguarding referrals are acknowledged is judged on what the threats
  * projection has folded of them, read as the service: the caller may not see every referral.
+ * It first waits (bounded) for the projection to reach the log's head, so a referral raised a
+ * moment ago is not missed; if it cannot, the completion is refused as the wait times out.
  */
 @CommandHandler(CompleteAction)
 export class CompleteActionHandler implements ICommandHandler<CompleteAction> {
   constructor(
     private readonly records: RecordCommands,
     @Inject(EVENT_STORE_POOL) private readonly pool: Pool,
+    private readonly store: EventStore,
+    private readonly delivery: DeliveryRuntime,
   ) {}
 
   async execute(command: CompleteAction) {
     const { access, threatId, actionId, body } = command;
+    await this.delivery.waitFor(threatsProjection.name, await this.store.headPosition());
     const { rows } = await this.pool.query<{ referral_id: string }>(
       `SELECT referral_id FROM threats.action_referrals
         WHERE threat_id = $1 AND action_id = $2 AND status = 'submitted'
