@@ -11,6 +11,7 @@ import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka/kafka-connection.js';
 import { deadLetterPublisher, KafkaFeed, topicsOf } from './kafka/kafka-feed.js';
+import type { ConsistencyQuery } from './projections/consistency.query.js';
 import { waitForPosition } from './projections/projection-positions.js';
 import { OutboxRelay } from './kafka/outbox-relay.js';
 import { EventStoreFeed } from './projections/event-store-feed.js';
@@ -159,6 +160,14 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
     if (!handles) throw new Error(`Unknown projection ${projection}`);
     const topics = this.options.kafka ? topicsOf(handles, this.options.kafka.topicPrefix) : [];
     await waitForPosition(this.options.pool, projection, topics, position, timeoutMs);
+  }
+
+  /** Read-your-writes: when a query names a `minPosition`, waits (bounded) for the projection. */
+  async waitForConsistency(
+    projection: string,
+    { minPosition, waitMs }: ConsistencyQuery,
+  ): Promise<void> {
+    if (minPosition !== undefined) await this.waitFor(projection, minPosition, waitMs);
   }
 
   /** Delivery's part of /health: up even when Kafka is unreachable (degraded), with the details. */

@@ -11,9 +11,7 @@ import {
 import type { RecordedEvent } from '@soc/event-store';
 import {
   column,
-  type ConsistencyQuery,
   defineProjection,
-  type DeliveryRuntime,
   defineTable,
   insertRows,
   updateRows,
@@ -196,12 +194,3 @@ export const directoryProjection = defineProjection({
     );
   },
 });
-
-/** Read-your-writes: waits until the directory view has applied `minPosition`, when asked to. */
-export async function directoryAt(
-  delivery: DeliveryRuntime,
-  { minPosition, waitMs }: ConsistencyQuery,
-): Promise<void> {
-  if (minPosition === undefined) return;
-  await delivery.waitFor(directoryProjection.name, minPosition, waitMs ?? 5000);
-}

@@ -1,7 +1,7 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ConsistencyQuery, DeliveryRuntime } from '@soc/messaging';
 import { type AccessContext, RecordNotFoundError, ScopedReader } from '@soc/security';
-import { directoryAt } from './directory.projection.js';
+import { directoryProjection } from './directory.projection.js';
 import type { OrganisationView } from './directory-view.dto.js';
 
 interface OrganisationRow {
@@ -55,7 +55,7 @@ export class ListOrganisationsHandler implements IQueryHandler<ListOrganisations
   ) {}
 
   async execute({ access, consistency }: ListOrganisations): Promise<OrganisationView[]> {
-    await directoryAt(this.delivery, consistency);
+    await this.delivery.waitForConsistency(directoryProjection.name, consistency);
     return readOrganisations(this.reader, access, null);
   }
 }
@@ -78,7 +78,7 @@ export class GetOrganisationHandler implements IQueryHandler<GetOrganisation> {
   ) {}
 
   async execute({ access, consistency, organisationId }: GetOrganisation) {
-    await directoryAt(this.delivery, consistency);
+    await this.delivery.waitForConsistency(directoryProjection.name, consistency);
     const [organisation] = await readOrganisations(this.reader, access, organisationId);
     if (!organisation) throw new RecordNotFoundError('organisation', organisationId);
     return organisation;

@@ -15,7 +15,7 @@ import {
 import type { PoolClient } from 'pg';
 import { organisationDescriptor } from '../organisation/organisation-record.js';
 import { personSubject } from '../person/person.js';
-import { directoryAt } from './directory.projection.js';
+import { directoryProjection } from './directory.projection.js';
 import type { PersonView } from './directory-view.dto.js';
 
 interface PersonRow {
@@ -92,7 +92,7 @@ export class PeopleReader {
     consistency: ConsistencyQuery,
     filter: PeopleFilter,
   ): Promise<PersonView[]> {
-    await directoryAt(this.delivery, consistency);
+    await this.delivery.waitForConsistency(directoryProjection.name, consistency);
     return this.reader.read(
       access,
       async (db) => openPeople(this.cipher, db, access, await selectPeople(db, filter)),

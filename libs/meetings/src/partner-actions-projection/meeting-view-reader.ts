@@ -20,12 +20,10 @@ export class MeetingViewReader {
 
   async read<T>(
     access: AccessContext,
-    { minPosition, waitMs }: ConsistencyQuery,
+    consistency: ConsistencyQuery,
     run: (db: PoolClient, today: string) => Promise<T>,
   ): Promise<T> {
-    if (minPosition !== undefined) {
-      await this.delivery.waitFor(meetingsProjection.name, minPosition, waitMs ?? 5000);
-    }
+    await this.delivery.waitForConsistency(meetingsProjection.name, consistency);
     const today = isoDate(this.clock.now());
     return this.reader.read(access, (db) => run(db, today));
   }

@@ -27,13 +27,11 @@ export class ReferralViewReader {
 
   async read<T>(
     access: AccessContext,
-    { minPosition, waitMs }: ConsistencyQuery,
+    consistency: ConsistencyQuery,
     run: (db: PoolClient, moment: DeadlineMoment) => Promise<T>,
     disclosed?: (result: T) => readonly AccessLogEntry[],
   ): Promise<T> {
-    if (minPosition !== undefined) {
-      await this.delivery.waitFor(safeguardingProjection.name, minPosition, waitMs ?? 5000);
-    }
+    await this.delivery.waitForConsistency(safeguardingProjection.name, consistency);
     const moment = { now: this.clock.now(), hours: this.hours };
     return this.reader.read(access, (db) => run(db, moment), disclosed);
   }

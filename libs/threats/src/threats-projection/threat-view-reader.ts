@@ -29,13 +29,11 @@ export class ThreatViewReader {
 
   async read<T>(
     access: AccessContext,
-    { minPosition, waitMs }: ConsistencyQuery,
+    consistency: ConsistencyQuery,
     run: (db: PoolClient, today: Today) => Promise<T>,
     disclosed?: (result: T) => readonly AccessLogEntry[],
   ): Promise<T> {
-    if (minPosition !== undefined) {
-      await this.delivery.waitFor(threatsProjection.name, minPosition, waitMs ?? 5000);
-    }
+    await this.delivery.waitForConsistency(threatsProjection.name, consistency);
     const now = this.clock.now();
     const today = { now, date: isoDate(now), settings: this.settings };
     return this.reader.read(access, (db) => run(db, today), disclosed);
