@@ -254,24 +254,26 @@ export function openOurStore(url: string, poolSize: number): OpenStore {
   };
 }
 
-function ourContender(awaitGlobalPosition: boolean): Contender {
+function ourContender(answer: 'global position' | 'consistency token'): Contender {
+  const awaitGlobalPosition = answer === 'global position';
   return {
     label: awaitGlobalPosition
       ? 'ours, awaiting the global position'
-      : 'ours, not awaiting the position',
+      : 'ours, answering with a consistency token',
     kind: 'ours',
-    answersWithPosition: awaitGlobalPosition,
+    answersWithPosition: true,
     async open(url, writers) {
       const open = openOurStore(url, ourPoolSize(writers));
       return {
         async append(data) {
-          const { globalPosition } = await open.store.append(
+          const { globalPosition, consistencyToken } = await open.store.append(
             `bench:${randomUUID()}`,
             'no-stream',
             ourEvents(data),
             benchMetadata(),
-            awaitGlobalPosition ? {} : { awaitGlobalPosition: false },
+            { awaitGlobalPosition },
           );
+          if (!awaitGlobalPosition) return consistencyToken;
           return globalPosition === null ? null : String(globalPosition);
         },
         close: () => open.close(),
@@ -281,9 +283,12 @@ function ourContender(awaitGlobalPosition: boolean): Contender {
 }
 
 /** `EventStore.append` with its default options: it answers once the events have their global position. */
-export const ourAwaitingContender = ourContender(true);
-/** `awaitGlobalPosition: false`: answers once the events are committed, before they have a position. */
-export const ourNotAwaitingContender = ourContender(false);
+export const ourAwaitingContender = ourContender('global position');
+/**
+ * `awaitGlobalPosition: false`: answers once the events are committed, with a consistency token
+ * that a read waits on (EventStore.positionOfToken) instead of the position.
+ */
+export const ourTokenContender = ourContender('consistency token');
 
 // ---------------------------------------------------------------- Emmett
 

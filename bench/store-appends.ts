@@ -116,7 +116,8 @@ export async function appendPhase(
   templates: Record<StoreKind, string>,
   contenders: {
     all: readonly Contender[];
-    headline: Contender;
+    /** The rows whose ratios are printed one by one: what a command of this store can answer with. */
+    headlines: readonly Contender[];
     rawGrouped: Contender;
     rawPlain: Contender;
     emmett: Contender;
@@ -188,16 +189,15 @@ export async function appendPhase(
     `Ratios: median of the per-repetition ratios (each repetition's cells against each other).`,
   );
   for (const shape of config.shapes) {
-    print(
-      `${perAppend(shape)} @${topWriters}, ${contenders.headline.label}: ` +
-        baselines
-          .map(([name, baseline]) => {
-            const r = ratios(contenders.headline, baseline, shape);
-            return `/ ${name} ${ratioRange(r)}`;
-          })
-          .join(', ') +
-        (config.repeats > 1 ? '   (median, lowest-highest repetition)' : ''),
-    );
+    for (const headline of contenders.headlines) {
+      print(
+        `${perAppend(shape)} @${topWriters}, ${headline.label}: ` +
+          baselines
+            .map(([name, baseline]) => `/ ${name} ${ratioRange(ratios(headline, baseline, shape))}`)
+            .join(', ') +
+          (config.repeats > 1 ? '   (median, lowest-highest repetition)' : ''),
+      );
+    }
   }
   print(
     '',
@@ -247,8 +247,9 @@ export async function appendPhase(
   print(
     `Each cell: a fresh copy of an empty database, ${checkpoints ? 'a CHECKPOINT, ' : '(CHECKPOINT not permitted) '}` +
       `${config.warmupSeconds} s warm-up, ${config.seconds} s measured; order shuffled per repetition, seed ${config.seed}.`,
-    `Every append answers with a position but "ours, not awaiting": raw its seq (RETURNING seq, ` +
-      `not in commit order), ours and Emmett the last event's global position.`,
+    `Every append answers with where its write stands: raw its seq (RETURNING seq, not in commit ` +
+      `order), ours awaiting and Emmett the last event's global position, ours with a token the ` +
+      `consistency token (at commit; a read given it waits for the position).`,
     `Pools: raw plain = writers; raw grouped = 2 (statements in flight, as the store's default), ` +
       `at most 64 rows per statement; ours = max(writers, 4) + 2 (sealer included); Emmett = writers.`,
   );

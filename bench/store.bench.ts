@@ -2,8 +2,9 @@
  * Event-store benchmark: append throughput, whole-log reads and a late-commit correctness check,
  * comparing raw INSERTs (the limit, plain and grouped), our event store and Emmett 0.42 on the
  * same PostgreSQL. The headline is what a caller gets on each side: an append that answers with
- * its global position (ours awaiting it, Emmett's appendToStream) against the raw INSERT that
- * groups concurrent appends into one statement and one commit, as the store does.
+ * its global position (ours awaiting it, Emmett's appendToStream), and ours answering at commit
+ * with a consistency token that reads wait on instead, against the raw INSERT that groups
+ * concurrent appends into one statement and one commit, as the store does.
  *
  *   npm run bench:store                      embedded PostgreSQL in a temporary folder
  *   DATABASE_URL=postgres://... npm run bench:store
@@ -21,7 +22,7 @@ import { cpus } from 'node:os';
 import {
   emmettContender,
   ourAwaitingContender,
-  ourNotAwaitingContender,
+  ourTokenContender,
   prepareTemplates,
   rawBatchedContender,
   rawPlainContender,
@@ -40,7 +41,7 @@ const contenders = [
   rawPlainContender,
   rawBatchedContender,
   ourAwaitingContender,
-  ourNotAwaitingContender,
+  ourTokenContender,
   emmettContender,
 ];
 
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
         templates,
         {
           all: contenders,
-          headline: ourAwaitingContender,
+          headlines: [ourAwaitingContender, ourTokenContender],
           rawGrouped: rawBatchedContender,
           rawPlain: rawPlainContender,
           emmett: emmettContender,
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
       await readPhase(
         server,
         templates,
-        { raw: rawBatchedContender, ours: ourNotAwaitingContender, emmett: emmettContender },
+        { raw: rawBatchedContender, ours: ourTokenContender, emmett: emmettContender },
         print,
       );
       phaseDone('reads');

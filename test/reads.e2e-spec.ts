@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { EventStore } from '@soc/event-store';
+import { appendMetadata, openAppendTransaction, organisationRegistered } from '@soc/testing';
 import { principal, startTestApp, type TestApp } from './support/test-app.js';
 
 /** A header value as Node's HTTP client must be given it to put the text's UTF-8 bytes on the wire. */
 const utf8Header = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
 
 /**
- * Reads over HTTP: read-your-writes with `minPosition` (directory and threats), and the stated
- * purpose of a personal-data read in any language, logged as written.
+ * Reads over HTTP: read-your-writes with `minPosition` or `consistencyToken` (directory and
+ * threats), and the stated purpose of a personal-data read in any language, logged as written.
  */
-describe('reads: minPosition and X-Purpose (real PostgreSQL)', () => {
+describe('reads: minPosition, consistencyToken and X-Purpose (real PostgreSQL)', () => {
   let t: TestApp;
   const suffix = randomUUID().slice(0, 8);
   const organisationId = `reads-${suffix}`;
@@ -130,6 +132,90 @@ describe('reads: minPosition and X-Purpose (real PostgreSQL)', () => {
         .get('/directory/organisations')
         .query({ minPosition: await headPosition() })
         .expect(200);
+    });
+  });
+
+  describe('consistencyToken', () => {
+    it('reads the write a command answered with by its token, in the directory and in threats', async () => {
+      const reader = await t.as(analyst);
+      const registered = await reader.post('/threats').send(registration()).expect(201);
+      const { threatId, consistencyToken } = registered.body;
+      expect(consistencyToken).toMatch(/^[1-9][0-9]*$/);
+      const threat = await reader
+        .get(`/threats/${threatId}`)
+        .query({ consistencyToken })
+        .expect(200);
+      expect(threat.body).toMatchObject({ threatId, codeName: 'OPERATION MERLIN' });
+      await reader.get('/directory/organisations').query({ consistencyToken }).expect(200);
+      await (await t.as(lro)).get('/views/my-plans').query({ consistencyToken }).expect(200);
+    });
+
+    it('waits for a write that has no global position yet, and answers 503 while an older append holds it back', async () => {
+      const store = t.app.get(EventStore);
+      const older = await openAppendTransaction(t.db.pool, store.sealer);
+      try {
+        await older.store.append(
+          `organisation:held-${suffix}`,
+          'no-stream',
+          [organisationRegistered(`held-${suffix}`)],
+          appendMetadata({ personId: 'held', organisationId }),
+          { awaitGlobalPosition: false },
+        );
+        const waiting = `waiting-${suffix}`;
+        const { consistencyToken, globalPosition } = await store.append(
+          `organisation:${waiting}`,
+          'no-stream',
+          [organisationRegistered(waiting)],
+          appendMetadata({ personId: 'registrar', organisationId }),
+          { awaitGlobalPosition: false },
+        );
+        expect(globalPosition).toBeNull();
+        const reader = await t.as(analyst);
+        const behind = await reader
+          .get(`/directory/organisations/${waiting}`)
+          .query({ consistencyToken, waitMs: 300 })
+          .expect(503);
+        expect(behind.body).toMatchObject({ type: '/problems/projection-behind', position: null });
+
+        // Sent while the older append is still open; it answers once that one has committed.
+        const reading = reader
+          .get(`/directory/organisations/${waiting}`)
+          .query({ consistencyToken, waitMs: 10_000 })
+          .then((response) => response);
+        await older.end('COMMIT');
+        const { status, body } = await reading;
+        expect(status).toBe(200);
+        expect(body).toMatchObject({ organisationId: waiting });
+      } finally {
+        await older.end('ROLLBACK');
+      }
+    });
+
+    it.each([
+      ['a seq no command answered with', '987654321987'],
+      ['not a token at all', 'not-a-token'],
+    ])('refuses at once a token that is %s', async (_what, consistencyToken) => {
+      const response = await (
+        await t.as(analyst)
+      )
+        .get('/threats')
+        .query({ consistencyToken, waitMs: 30_000 })
+        .expect(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({
+        type: '/problems/unknown-consistency-token',
+        status: 400,
+        token: consistencyToken,
+      });
+    });
+
+    it('refuses a token longer than any the store issues as invalid input', async () => {
+      await (
+        await t.as(analyst)
+      )
+        .get('/threats')
+        .query({ consistencyToken: '1'.repeat(21) })
+        .expect(400);
     });
   });
 

@@ -13,10 +13,17 @@ export class CommandResult {
     description: 'Global position of the last event; pass it as minPosition to read your write',
   })
   globalPosition!: number | null;
+  @ApiProperty({
+    example: '48213',
+    description:
+      'Stands for the write; pass it as consistencyToken to a view to read your write (opaque)',
+  })
+  consistencyToken!: string;
 }
 
 export const toCommandResult = (result: AppendResult): CommandResult => ({
   streamId: result.streamId,
   streamVersion: result.streamVersion,
   globalPosition: result.globalPosition,
+  consistencyToken: result.consistencyToken,
 });

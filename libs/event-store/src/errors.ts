@@ -44,3 +44,15 @@ export class PayloadTooLargeError extends EventStoreError {
   readonly status = 413;
   readonly code = 'payload-too-large';
 }
+
+/**
+ * A consistency token no append of this store answered with (HTTP 400): tokens are issued once
+ * the events are committed, so the events a real one stands for are always there.
+ */
+export class UnknownConsistencyTokenError extends EventStoreError {
+  readonly status = 400;
+  readonly code = 'unknown-consistency-token';
+  constructor(readonly token: string) {
+    super(`Consistency token ${JSON.stringify(token)} was not issued by this event store`);
+  }
+}

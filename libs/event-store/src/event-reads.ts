@@ -58,6 +58,20 @@ export class EventReads {
     return rows.map((row) => this.toRecorded(row));
   }
 
+  /** Whether a row is stored at this seq, and its global position if sealed; null when none is. */
+  async sealedPositionOfSeq(seq: string): Promise<{ globalPosition: number | null } | null> {
+    const { rows } = await this.pool.query<{ global_position: string | null }>({
+      name: 'event-store-position-of-seq',
+      text: `SELECT g.global_position FROM event_store.events e
+               LEFT JOIN event_store.global_log g ON g.seq = e.seq
+              WHERE e.seq = $1::bigint`,
+      values: [seq],
+    });
+    if (rows.length === 0) return null;
+    const position = rows[0].global_position;
+    return { globalPosition: position === null ? null : Number(position) };
+  }
+
   /** The last global position sealed at or before a moment. */
   async positionAsOf(moment: Date): Promise<number> {
     const { rows } = await this.pool.query<{ position: string | null }>(

@@ -2,7 +2,12 @@ import type { DomainEvent } from '@soc/contracts';
 import type { Pool } from 'pg';
 import { validate as isUuid, v7 as uuidv7 } from 'uuid';
 import { type Decider, fold } from './decider.js';
-import { EventIdReusedError, InvalidAppendError, VersionConflictError } from './errors.js';
+import {
+  EventIdReusedError,
+  InvalidAppendError,
+  UnknownConsistencyTokenError,
+  VersionConflictError,
+} from './errors.js';
 import { EventTypeRegistry } from './event-type-registry.js';
 import { appendDuration, appendedEventsTotal, appendsTotal } from './event-store.metrics.js';
 import type {
@@ -17,13 +22,16 @@ import type {
 import { GlobalLogSealer } from './global-log-sealer.js';
 import { AppendBatcher } from './append-batcher.js';
 import { buildEnvelopes, type StreamHead, validateAppend } from './append-envelopes.js';
-import { EventReads } from './event-reads.js';
+import { type EventRow, EventReads } from './event-reads.js';
 import type { RecordedEvent } from './recorded-event.js';
 import { streamTypeOf } from './stream-id.js';
 
 export * from './event-store.types.js';
 
 const MAX_CACHED_STREAM_HEADS = 10_000;
+/** A consistency token is the seq of the append's last row: a positive bigint, in decimal. */
+const CONSISTENCY_TOKEN = /^[1-9][0-9]{0,18}$/;
+const MAX_SEQ = 2n ** 63n - 1n;
 
 /**
  * Append-only, hash-chained event streams in PostgreSQL with a gap-free global order.
@@ -87,6 +95,7 @@ export class EventStore {
           streamVersion: last.streamVersion,
           eventIds,
           globalPosition: await this.positionOf(lastSeq, options),
+          consistencyToken: lastSeq,
         };
       }
       const original = await this.findOriginal(streamId, eventIds, options);
@@ -110,12 +119,14 @@ export class EventStore {
     streamId: string,
     decider: Pick<Decider<TState, never, TEvent>, 'initialState' | 'evolve'>,
   ): Promise<LoadedStream<TState>> {
-    const history = await this.readStream(streamId);
+    const rows = await this.streamRows(streamId);
+    const history = rows.map((row) => this.reads.toRecorded(row));
     const last = history[history.length - 1];
     return {
       state: fold(decider, history as unknown as TEvent[]),
       version: history.length,
       globalPosition: last?.globalPosition ?? null,
+      consistencyToken: rows[rows.length - 1]?.seq ?? null,
       lastOccurredAt: last?.occurredAt ?? null,
     };
   }
@@ -159,6 +170,7 @@ export class EventStore {
         streamVersion: version,
         eventIds: [],
         globalPosition: loaded.globalPosition,
+        consistencyToken: loaded.consistencyToken ?? '0',
         events,
       };
     }
@@ -174,11 +186,34 @@ export class EventStore {
 
   /** Events of one stream, oldest first, from a version (exclusive). Includes not-yet-sealed events. */
   async readStream(streamId: string, afterVersion = 0): Promise<RecordedEvent[]> {
+    const rows = await this.streamRows(streamId, afterVersion);
+    return rows.map((row) => this.reads.toRecorded(row));
+  }
+
+  private async streamRows(streamId: string, afterVersion = 0): Promise<EventRow[]> {
     streamTypeOf(streamId);
     const rows = await this.reads.streamRows(streamId, afterVersion);
     const last = rows[rows.length - 1];
     if (last) this.remember(streamId, last.stream_version, last.hash);
-    return rows.map((row) => this.reads.toRecorded(row));
+    return rows;
+  }
+
+  /**
+   * The global position a consistency token stands for, once the sealer has given it one: null if
+   * that takes longer than `timeoutMs` (an older append still open holds sealing back). The
+   * token '0' (a command on an empty stream that appended nothing) stands for the log's start.
+   */
+  async positionOfToken(token: string, timeoutMs: number): Promise<number | null> {
+    if (token === '0') return 0;
+    if (!CONSISTENCY_TOKEN.test(token) || BigInt(token) > MAX_SEQ) {
+      throw new UnknownConsistencyTokenError(token);
+    }
+    const known = this.sealer.knownPosition(token);
+    if (known !== undefined) return known;
+    const row = await this.reads.sealedPositionOfSeq(token);
+    if (row === null) throw new UnknownConsistencyTokenError(token);
+    if (row.globalPosition !== null) return row.globalPosition;
+    return this.sealer.waitForSeq(token, timeoutMs);
   }
 
   /**
@@ -276,6 +311,7 @@ export class EventStore {
       streamVersion: last.stream_version,
       eventIds,
       globalPosition: await this.positionOf(last.seq, options),
+      consistencyToken: last.seq,
     };
   }
 

@@ -102,6 +102,11 @@ export class GlobalLogSealer {
     return () => this.positionListeners.delete(listener);
   }
 
+  /** The position of a seq this instance sealed recently, if it still remembers it. */
+  knownPosition(seq: string): number | undefined {
+    return this.waiters.known(seq);
+  }
+
   /** Resolves with the global position of the event stored at `seq`, or null after the timeout. */
   waitForSeq(seq: string, timeoutMs: number): Promise<number | null> {
     const known = this.waiters.known(seq);

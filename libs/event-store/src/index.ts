@@ -5,6 +5,7 @@ export {
   EventIdReusedError,
   InvalidAppendError,
   PayloadTooLargeError,
+  UnknownConsistencyTokenError,
 } from './errors.js';
 export {
   EventStore,

@@ -12,7 +12,7 @@ import type { Pool } from 'pg';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka/kafka-connection.js';
 import { deadLetterPublisher, KafkaFeed, topicsOf } from './kafka/kafka-feed.js';
 import type { ConsistencyQuery } from './projections/consistency.query.js';
-import { waitForPosition } from './projections/projection-positions.js';
+import { PositionWaitTimeoutError, waitForPosition } from './projections/projection-positions.js';
 import { OutboxRelay } from './kafka/outbox-relay.js';
 import { EventStoreFeed } from './projections/event-store-feed.js';
 import { ensureProjection } from './projections/generations.js';
@@ -162,12 +162,26 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
     await waitForPosition(this.options.pool, projection, topics, position, timeoutMs);
   }
 
-  /** Read-your-writes: when a query names a `minPosition`, waits (bounded) for the projection. */
+  /**
+   * Read-your-writes: when a query names a `minPosition`, or a `consistencyToken` a command
+   * answered with, waits (bounded, `waitMs` in all) for the projection to have applied it.
+   */
   async waitForConsistency(
     projection: string,
-    { minPosition, waitMs }: ConsistencyQuery,
+    { minPosition, consistencyToken, waitMs = 5000 }: ConsistencyQuery,
   ): Promise<void> {
-    if (minPosition !== undefined) await this.waitFor(projection, minPosition, waitMs);
+    const started = Date.now();
+    let position = minPosition ?? 0;
+    if (consistencyToken !== undefined) {
+      const sealed = await this.store.positionOfToken(consistencyToken, waitMs);
+      if (sealed === null) {
+        throw new PositionWaitTimeoutError(projection, null, Date.now() - started);
+      }
+      position = Math.max(position, sealed);
+    }
+    if (minPosition !== undefined || consistencyToken !== undefined) {
+      await this.waitFor(projection, position, Math.max(0, waitMs - (Date.now() - started)));
+    }
   }
 
   /** Delivery's part of /health: up even when Kafka is unreachable (degraded), with the details. */

@@ -98,3 +98,33 @@ export function eventStoreFor(
   sealer.start();
   return { store, sealer };
 }
+
+/**
+ * A transaction held open on a connection of its own, whose appends go through `store`: the
+ * first write of the transaction, so they hold the sealer's horizon back until `end`.
+ */
+export async function openAppendTransaction(
+  pool: Pool,
+  sealer: GlobalLogSealer,
+): Promise<{ store: EventStore; end(outcome: 'COMMIT' | 'ROLLBACK'): Promise<void> }> {
+  const client = await pool.connect();
+  await client.query('BEGIN');
+  const store = new EventStore(
+    client as unknown as Pool,
+    new EventTypeRegistry(allEventContracts),
+    sealer,
+  );
+  let ended = false;
+  return {
+    store,
+    async end(outcome) {
+      if (ended) return;
+      ended = true;
+      try {
+        await client.query(outcome);
+      } finally {
+        client.release();
+      }
+    },
+  };
+}

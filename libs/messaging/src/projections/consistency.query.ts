@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-/** Read-your-writes: ask to see at least the position a command answered with. */
+/** Read-your-writes: ask to see at least the position, or the write, a command answered with. */
 export class ConsistencyQuery {
   @ApiPropertyOptional({
     description:
@@ -14,7 +14,20 @@ export class ConsistencyQuery {
   @Min(0)
   minPosition?: number;
 
-  @ApiPropertyOptional({ description: 'How long to wait for minPosition, in ms', default: 5000 })
+  @ApiPropertyOptional({
+    description:
+      'Wait until the view has applied the write a command answered with this token (its consistencyToken); 400 at once if no command did, 503 if the view has not in time',
+    example: '48213',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  consistencyToken?: string;
+
+  @ApiPropertyOptional({
+    description: 'How long to wait for minPosition or consistencyToken, in ms',
+    default: 5000,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

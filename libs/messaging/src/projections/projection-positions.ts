@@ -9,11 +9,12 @@ export class PositionWaitTimeoutError extends Error {
   readonly code = 'projection-behind';
   constructor(
     readonly projection: string,
-    readonly position: number,
+    /** The position waited for, or null when the write a consistency token stands for had none yet. */
+    readonly position: number | null,
     readonly waitedMs: number,
   ) {
     super(
-      `The ${projection} view had not reached global position ${position} after ${waitedMs} ms; try again shortly`,
+      `The ${projection} view had not ${position === null ? 'applied the write of that consistency token' : `reached global position ${position}`} after ${waitedMs} ms; try again shortly`,
     );
   }
 }
