@@ -29,6 +29,7 @@ describe('change a person’s roles over HTTP (real PostgreSQL)', () => {
         streamId: `person:${personId}`,
         streamVersion: 2,
         globalPosition: expect.any(Number),
+        consistencyToken: expect.stringMatching(/^[1-9][0-9]*$/),
       });
       expect(body.globalPosition).toBeGreaterThan(enrolledAt);
       const view = await readPerson(personId, body.globalPosition, callers.clevelandPartner);

@@ -27,6 +27,7 @@ describe('enrol a person over HTTP (real PostgreSQL)', () => {
         streamId: 'person:cleveland-lro-1',
         streamVersion: 1,
         globalPosition: expect.any(Number),
+        consistencyToken: expect.stringMatching(/^[1-9][0-9]*$/),
       });
       expect(await t.eventCount()).toBe(before + 1);
 

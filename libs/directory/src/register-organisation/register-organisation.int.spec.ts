@@ -33,6 +33,7 @@ describe('register an organisation over HTTP (real PostgreSQL)', () => {
         streamId: 'organisation:hartlepool-childrens-services',
         streamVersion: 1,
         globalPosition: expect.any(Number),
+        consistencyToken: expect.stringMatching(/^[1-9][0-9]*$/),
       });
       expect(await t.eventCount()).toBe(before + 1);
 

@@ -13,6 +13,7 @@ describe('threat commands over HTTP (real PostgreSQL)', () => {
         streamId: `threat:${threatId}`,
         streamVersion: 1,
         globalPosition: expect.any(Number),
+        consistencyToken: expect.stringMatching(/^[1-9][0-9]*$/),
       });
       const [event] = await eventsOf(threatId);
       expect(event).toMatchObject({
