@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isoDate } from '@soc/platform';
 import type { Role } from '@soc/security';
+import { expectRefusedWithoutAppending, storedEvents } from '@soc/testing';
 import type { Response } from 'supertest';
 import {
   type AuthenticatedAgent,
@@ -22,11 +23,7 @@ export const assessmentBody = (totalScore: number, assessedOn: string) => ({
   rationale: 'Scored for a meeting',
 });
 
-export interface StoredEvent {
-  type: string;
-  occurred: string;
-  payload: Record<string, unknown>;
-}
+export type StoredEvent = Awaited<ReturnType<typeof storedEvents>>[number];
 
 /**
  * Meetings over HTTP on real PostgreSQL: registers the `beforeAll` that starts the app and signs
@@ -188,29 +185,11 @@ export function meetingsHarness() {
     return { meetingId, threatId, actionId: body.actionId as string };
   };
 
-  const events = async (streamId: string) => {
-    const { rows } = await t().db.pool.query<StoredEvent>(
-      `SELECT event_type AS type, payload,
-              to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS occurred
-         FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`,
-      [streamId],
-    );
-    return rows;
-  };
+  const events = (streamId: string) => storedEvents(t().db.pool, streamId);
 
   /** Sends each refusal in turn and checks it is a problem document that appended nothing. */
-  const refused = async (...attempts: [() => Promise<Response>, number][]) => {
-    const before = await t().eventCount();
-    const answers: Response[] = [];
-    for (const [attempt, status] of attempts) {
-      const answer = await attempt();
-      expect({ status: answer.status, body: answer.body }).toMatchObject({ status });
-      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
-      answers.push(answer);
-    }
-    expect(await t().eventCount()).toBe(before);
-    return answers;
-  };
+  const refused = (...attempts: [() => Promise<Response>, number][]) =>
+    expectRefusedWithoutAppending(() => t().eventCount(), attempts);
 
   return {
     t,

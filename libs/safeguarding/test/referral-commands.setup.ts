@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isoDate } from '@soc/platform';
 import type { Role } from '@soc/security';
+import { expectRefusedWithoutAppending, storedEvents } from '@soc/testing';
 import type { Response } from 'supertest';
 import {
   type AuthenticatedAgent,
@@ -32,10 +33,7 @@ export const SUBJECT_VALUES = [
   'Quarrington',
 ];
 
-export interface StoredEvent {
-  type: string;
-  payload: Record<string, unknown>;
-}
+export type StoredEvent = Awaited<ReturnType<typeof storedEvents>>[number];
 
 /**
  * Safeguarding referrals over HTTP on real PostgreSQL: registers the `beforeAll` that starts the
@@ -131,28 +129,11 @@ export function referralsHarness(overrides: { provide: unknown; useValue: unknow
   const read = (caller: keyof typeof callers, referralId: string, minPosition: number) =>
     as[caller].get(`/referrals/${referralId}`).query({ minPosition });
 
-  const events = async (streamId: string) => {
-    const { rows } = await t().db.pool.query<StoredEvent>(
-      `SELECT event_type AS type, payload FROM event_store.events
-        WHERE stream_id = $1 ORDER BY stream_version`,
-      [streamId],
-    );
-    return rows;
-  };
+  const events = (streamId: string) => storedEvents(t().db.pool, streamId);
 
   /** Sends each refusal in turn and checks it is a problem document that appended nothing. */
-  const refused = async (...attempts: [() => Promise<Response>, number][]) => {
-    const before = await t().eventCount();
-    const answers: Response[] = [];
-    for (const [attempt, status] of attempts) {
-      const answer = await attempt();
-      expect({ status: answer.status, body: answer.body }).toMatchObject({ status });
-      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
-      answers.push(answer);
-    }
-    expect(await t().eventCount()).toBe(before);
-    return answers;
-  };
+  const refused = (...attempts: [() => Promise<Response>, number][]) =>
+    expectRefusedWithoutAppending(() => t().eventCount(), attempts);
 
   return {
     t,
