@@ -287,3 +287,31 @@ describe('reads: minPosition, consistencyToken and X-Purpose (real PostgreSQL)',
     });
   });
 });
+
+describe('commands answering at commit (POSITION_WAIT_MS=0), reads waiting on their token (real PostgreSQL)', () => {
+  let t: TestApp;
+  const suffix = randomUUID().slice(0, 8);
+  const root = principal(`root-${suffix}`, ['admin'], `admin-root-${suffix}`);
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { POSITION_WAIT_MS: '0' } });
+  });
+  afterAll(() => t?.close());
+
+  it('answers with the token and no position, and a read given the token shows the write', async () => {
+    const admin = await t.as(root);
+    for (let i = 0; i < 10; i++) {
+      const organisationId = `at-commit-${suffix}-${i}`;
+      const { body } = await admin
+        .post('/directory/organisations')
+        .send({ organisationId, name: `At Commit ${i}`, kind: 'statutory-partner' })
+        .expect(201);
+      expect(body).toMatchObject({ globalPosition: null, consistencyToken: expect.any(String) });
+      const read = await admin
+        .get(`/directory/organisations/${organisationId}`)
+        .query({ consistencyToken: body.consistencyToken })
+        .expect(200);
+      expect(read.body).toMatchObject({ organisationId, name: `At Commit ${i}` });
+    }
+  });
+});

@@ -315,8 +315,11 @@ export class EventStore {
     };
   }
 
+  /** The position to answer with: awaited (bounded), or none when not awaited or no wait is allowed. */
   private positionOf(seq: string, options: AppendOptions): Promise<number | null> {
-    if (options.awaitGlobalPosition === false) return Promise.resolve(null);
+    if (options.awaitGlobalPosition === false || this.positionWaitMs === 0) {
+      return Promise.resolve(null);
+    }
     return this.sealer.waitForSeq(seq, this.positionWaitMs);
   }
 

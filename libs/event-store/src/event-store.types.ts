@@ -55,7 +55,7 @@ export interface AppendOptions {
 export interface EventStoreOptions {
   /** Largest payload accepted, in bytes of JSON (default 256 KiB). */
   readonly maxPayloadBytes?: number;
-  /** How long an append waits for its global position (default 5 s). */
+  /** How long an append waits for its global position (default 5 s); 0: appends answer at commit, with their consistency token. */
   readonly positionWaitMs?: number;
   /** Append statements in flight at once; concurrent appends beyond it are grouped (default 2). */
   readonly appendStatementsInFlight?: number;

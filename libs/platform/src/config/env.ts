@@ -72,7 +72,10 @@ export class Env {
   @Max(16 * 1024 * 1024)
   EVENT_MAX_PAYLOAD_BYTES = 256 * 1024;
 
-  /** How long a command waits for its events' global position before answering without one. */
+  /**
+   * How long a command waits for its events' global position before answering without one; 0:
+   * commands answer at commit, with their consistency token and no position.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(0)
