@@ -10,7 +10,8 @@ export class CommandResult {
     example: 1042,
     nullable: true,
     type: Number,
-    description: 'Global position of the last event; pass it as minPosition to read your write',
+    description:
+      'Global position of the last event (null when the command answered before it had one: then use consistencyToken); pass it as minPosition to read your write',
   })
   globalPosition!: number | null;
   @ApiProperty({

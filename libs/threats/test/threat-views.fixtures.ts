@@ -159,8 +159,13 @@ export const viewReaderAt = (pool: Pool, now: string): ThreatViewReader =>
   new ThreatViewReader(
     new ScopedReader(pool, new PersonalDataAccessLog(pool)),
     {
-      async waitForConsistency(_projection: string, { minPosition }: ConsistencyQuery) {
-        if (minPosition !== undefined) throw new Error('these tests leave delivery out');
+      async waitForConsistency(
+        _projection: string,
+        { minPosition, consistencyToken }: ConsistencyQuery,
+      ) {
+        if (minPosition !== undefined || consistencyToken !== undefined) {
+          throw new Error('these tests leave delivery out');
+        }
       },
     } as DeliveryRuntime,
     { now: () => new Date(now) },
