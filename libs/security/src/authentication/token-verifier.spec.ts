@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import {
   exportJWK,
   exportSPKI,
@@ -286,6 +287,56 @@ describe('TokenVerifier', () => {
     const strict = await TokenVerifier.create(settings({ maxTokenAgeSeconds: 3600 }));
     const old = await signEs({ ...goodClaims(), iat: now() - 7200, exp: now() + 3600 });
     await expectRefusal(strict.verify(old), 'too old');
+  });
+
+  describe('once it has accepted a token', () => {
+    // Only the clock is faked: jose's checks and WebCrypto go on as they are.
+    beforeEach(() => jest.useFakeTimers({ now: Date.now(), advanceTimers: true }));
+    afterEach(() => jest.useRealTimers());
+    const later = (seconds: number) => jest.setSystemTime(Date.now() + seconds * 1000);
+
+    it('still refuses it once it expires, past the clock tolerance', async () => {
+      const token = await signEs({ ...goodClaims(), exp: now() + 5 });
+      await expect(verifier.verify(token)).resolves.toBeDefined();
+      later(30);
+      await expect(verifier.verify(token)).resolves.toBeDefined();
+      later(10);
+      await expectRefusal(verifier.verify(token), 'expired');
+    });
+
+    it('still refuses it once it is older than maxTokenAgeSeconds', async () => {
+      const strict = await TokenVerifier.create(settings({ maxTokenAgeSeconds: 60 }));
+      const token = await signEs();
+      await expect(strict.verify(token)).resolves.toBeDefined();
+      later(95);
+      await expectRefusal(strict.verify(token), 'too old');
+    });
+
+    it('still refuses a tampered copy of it', async () => {
+      const token = await signEs();
+      await expect(verifier.verify(token)).resolves.toBeDefined();
+      const [header, payload, signature] = token.split('.');
+      const roles = b64url({ ...goodClaims(), roles: ['admin', 'lro'] });
+      await expectRefusal(verifier.verify(`${header}.${roles}.${signature}`), 'signature');
+      const flipped = `${signature.slice(0, -2)}${signature.at(-2) === 'A' ? 'B' : 'A'}${signature.at(-1)}`;
+      await expectRefusal(verifier.verify(`${header}.${payload}.${flipped}`), 'signature');
+      await expect(verifier.verify(token)).resolves.toBeDefined();
+    });
+
+    it('checks its signature again after a minute', async () => {
+      const token = await signEs({ ...goodClaims(), exp: now() + 3600 });
+      const check = jest.spyOn(crypto.subtle, 'verify');
+      try {
+        await verifier.verify(token);
+        await verifier.verify(token);
+        expect(check).toHaveBeenCalledTimes(1);
+        later(61);
+        await verifier.verify(token);
+        expect(check).toHaveBeenCalledTimes(2);
+      } finally {
+        check.mockRestore();
+      }
+    });
   });
 
   it('never says which check failed in the message', async () => {

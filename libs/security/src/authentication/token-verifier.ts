@@ -1,4 +1,5 @@
 import {
+  type CompactJWSHeaderParameters,
   createLocalJWKSet,
   createRemoteJWKSet,
   customFetch,
@@ -48,6 +49,9 @@ const DEFAULT_JWKS_COOLDOWN_SECONDS = 30;
 const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 const MAX_TOKEN_AGE_SECONDS = 365 * 24 * 3600;
 const MAX_JWKS_COOLDOWN_SECONDS = 3600;
+/** How long a verified token is taken without checking its signature again, at most. */
+const VERIFIED_TOKEN_TTL_SECONDS = 60;
+const VERIFIED_TOKENS_MAX = 4096;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 const EMBEDDED_KEY_HEADERS = ['jwk', 'x5c'];
@@ -76,9 +80,38 @@ interface VerifierOptions {
   rolesClaim: string;
 }
 
-/** Checks bearer tokens (JWS compact JWTs) and turns the good ones into a Principal. */
+/** A token's time claims, as the full check read them. */
+interface TimeClaims {
+  readonly exp: number;
+  readonly nbf?: number;
+  readonly iat?: number;
+}
+
+interface VerifiedToken {
+  readonly principal: Principal;
+  readonly claims: TimeClaims;
+  /** The key its signature was checked with. */
+  readonly key: unknown;
+  /** Epoch seconds after which it is checked from scratch again. */
+  readonly recheckAt: number;
+}
+
+const epochSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Checks bearer tokens (JWS compact JWTs) and turns the good ones into a Principal.
+ *
+ * A token that passed every check is remembered by its exact text, signature included, for at
+ * most {@link VERIFIED_TOKEN_TTL_SECONDS}, so that a client's next requests with it skip the
+ * signature check (ECDSA or RSA, each a trip to libuv's thread pool). On every request its header
+ * is checked again, the key set is asked for its key again (a rotated-out key, or a reloaded key
+ * set, sends it through the whole check) and its time claims are checked as jose checks them
+ * (expired, not yet valid, too old). A token that differs by one byte, forged or tampered, is not
+ * found and gets the whole check; refusals are never remembered.
+ */
 export class TokenVerifier {
   private readonly allowed: ReadonlySet<string>;
+  private readonly verified = new Map<string, VerifiedToken>();
 
   private constructor(
     private readonly options: VerifierOptions,
@@ -99,14 +132,74 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
-    refuseDangerousHeader(token, this.allowed);
-    const payload = await this.verifyJwt(token);
-    return toPrincipal(payload, this.options);
+    const now = epochSeconds();
+    const header = refuseDangerousHeader(token, this.allowed);
+    const known = this.verified.get(token);
+    if (known) {
+      this.verified.delete(token);
+      if (now < known.recheckAt && this.inTime(known.claims, now)) {
+        if ((await this.currentKey(header, token)) === known.key) {
+          this.verified.set(token, known);
+          return known.principal;
+        }
+      }
+    }
+    let key: unknown;
+    const payload = await this.verifyJwt(token, async (keyHeader, input) => {
+      key = await this.keys(keyHeader, input);
+      return key as Awaited<ReturnType<JWTVerifyGetKey>>;
+    });
+    const principal = toPrincipal(payload, this.options);
+    if (typeof payload.exp === 'number' && key !== undefined) {
+      this.remember(token, {
+        principal,
+        claims: { exp: payload.exp, nbf: payload.nbf, iat: payload.iat },
+        key,
+        recheckAt: now + VERIFIED_TOKEN_TTL_SECONDS,
+      });
+    }
+    return principal;
   }
 
-  private async verifyJwt(token: string): Promise<JWTPayload> {
+  /** The key the key set gives for the token now, as jose would ask for it; none if it fails. */
+  private async currentKey(header: ProtectedHeaderParameters, token: string): Promise<unknown> {
+    const [protectedHeader, payload, signature] = token.split('.');
     try {
-      const { payload } = await jwtVerify(token, this.keys, {
+      return await this.keys(header as CompactJWSHeaderParameters, {
+        protected: protectedHeader,
+        payload,
+        signature,
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** jose's own time checks (jwt_claims_set.js), on claims it has validated once already. */
+  private inTime({ exp, nbf, iat }: TimeClaims, now: number): boolean {
+    const { clockTolerance: tolerance, maxTokenAge } = this.options;
+    if (nbf !== undefined && nbf > now + tolerance) return false;
+    if (exp <= now - tolerance) return false;
+    if (maxTokenAge !== undefined) {
+      if (iat === undefined) return false;
+      const age = now - iat;
+      if (age - tolerance > maxTokenAge || age < -tolerance) return false;
+    }
+    return true;
+  }
+
+  private remember(token: string, entry: VerifiedToken): void {
+    if (this.verified.size >= VERIFIED_TOKENS_MAX) {
+      // The least recently used: a Map iterates in insertion order, and a hit re-inserts.
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, entry);
+  }
+
+  private async verifyJwt(token: string, keys: JWTVerifyGetKey): Promise<JWTPayload> {
+    try {
+      const { payload } = await jwtVerify(token, keys, {
         issuer: this.options.issuer,
         audience: this.options.audience,
         algorithms: this.options.algorithms,
@@ -233,7 +326,10 @@ function decodeHeader(token: string): ProtectedHeaderParameters {
  * Keys named or carried by the token itself must never be trusted, and extensions we do not
  * implement (`crit`) must not be waved through. Checked before any key is looked up.
  */
-function refuseDangerousHeader(token: string, allowed: ReadonlySet<string>): void {
+function refuseDangerousHeader(
+  token: string,
+  allowed: ReadonlySet<string>,
+): ProtectedHeaderParameters {
   const header = decodeHeader(token);
   const has = (name: string) => Object.hasOwn(header, name);
   if (EMBEDDED_KEY_HEADERS.some(has)) throw new AuthenticationError('embedded key in header');
@@ -242,6 +338,7 @@ function refuseDangerousHeader(token: string, allowed: ReadonlySet<string>): voi
   if (typeof header.alg !== 'string' || !allowed.has(header.alg)) {
     throw new AuthenticationError('algorithm not allowed');
   }
+  return header;
 }
 
 const REASON_BY_CLAIM: Readonly<Record<string, string>> = {

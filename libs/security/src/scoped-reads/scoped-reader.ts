@@ -41,13 +41,20 @@ export class ScopedReader {
   }
 }
 
-/** Switches the transaction to the reader role and the caller's scope (until it ends). */
+/**
+ * Switches the transaction to the reader role and the caller's scope (until it ends), in one
+ * round trip: `set_config('role', ..., true)` is `SET LOCAL ROLE`, checked as it is.
+ */
 export async function enterScope(db: PoolClient, access: AccessContext): Promise<void> {
-  await db.query(`SET LOCAL ROLE ${READ_MODEL_ROLE}`);
   await db.query(
     `SELECT set_config('soc.organisation_id', $1, true), set_config('soc.roles', $2, true),
-            set_config('soc.person_id', $3, true)`,
-    [access.principal.organisationId, access.principal.roles.join(','), access.principal.personId],
+            set_config('soc.person_id', $3, true), set_config('role', $4, true)`,
+    [
+      access.principal.organisationId,
+      access.principal.roles.join(','),
+      access.principal.personId,
+      READ_MODEL_ROLE,
+    ],
   );
 }
 

@@ -9,7 +9,6 @@ import {
   processingOf,
 } from '@soc/security';
 import type { PoolClient } from 'pg';
-import { jsonRows } from '../threats-projection/json-rows.js';
 import { readableThreat } from '../threats-projection/readable-threat.js';
 import type {
   ActionProgressRow,
@@ -57,30 +56,7 @@ export class GetPlanOnAPageHandler implements IQueryHandler<GetPlanOnAPageQuery>
       consistency,
       async (db, today) => {
         const threat = await readableThreat(db, access.principal, 'plan:read', threatId);
-        const people = await jsonRows<PlanPersonRow>(
-          db,
-          `SELECT row_to_json(p) AS row FROM threats.plan_people p
-            WHERE threat_id = $1 AND NOT removed ORDER BY added_at, involvement_id`,
-          [threatId],
-        );
-        const actions = await jsonRows<ActionRow>(
-          db,
-          `SELECT row_to_json(a) AS row FROM threats.actions a WHERE threat_id = $1
-            ORDER BY due_date, created_at, action_id`,
-          [threatId],
-        );
-        const progress = await jsonRows<ActionProgressRow>(
-          db,
-          `SELECT row_to_json(p) AS row FROM threats.action_progress p WHERE threat_id = $1
-            ORDER BY progress_on, global_position`,
-          [threatId],
-        );
-        const referrals = await jsonRows<ActionReferralRow>(
-          db,
-          `SELECT row_to_json(r) AS row FROM threats.action_referrals r WHERE threat_id = $1
-            ORDER BY raised_at, referral_id`,
-          [threatId],
-        );
+        const { people, actions, progress, referrals } = await planRows(db, threatId);
         return {
           threatId: threat.threat_id,
           codeName: threat.code_name,
@@ -145,6 +121,29 @@ export class GetPlanOnAPageHandler implements IQueryHandler<GetPlanOnAPageQuery>
       };
     });
   }
+}
+
+interface PlanRows {
+  readonly people: PlanPersonRow[];
+  readonly actions: ActionRow[];
+  readonly progress: ActionProgressRow[];
+  readonly referrals: ActionReferralRow[];
+}
+
+/** The plan's people, actions, progress and referrals, each in its order, in one round trip. */
+const PLAN_ROWS = `
+  SELECT (SELECT coalesce(json_agg(row_to_json(p) ORDER BY added_at, involvement_id), '[]')
+            FROM threats.plan_people p WHERE threat_id = $1 AND NOT removed) AS people,
+         (SELECT coalesce(json_agg(row_to_json(a) ORDER BY due_date, created_at, action_id), '[]')
+            FROM threats.actions a WHERE threat_id = $1) AS actions,
+         (SELECT coalesce(json_agg(row_to_json(p) ORDER BY progress_on, global_position), '[]')
+            FROM threats.action_progress p WHERE threat_id = $1) AS progress,
+         (SELECT coalesce(json_agg(row_to_json(r) ORDER BY raised_at, referral_id), '[]')
+            FROM threats.action_referrals r WHERE threat_id = $1) AS referrals`;
+
+async function planRows(db: PoolClient, threatId: string): Promise<PlanRows> {
+  const { rows } = await db.query<PlanRows>(PLAN_ROWS, [threatId]);
+  return rows[0];
 }
 
 function toAction(
