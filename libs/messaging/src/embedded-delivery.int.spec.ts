@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { allEventContracts } from '@soc/contracts';
+import { allEventContracts, ThreatRegistered } from '@soc/contracts';
 import { directoryProjection } from '@soc/directory';
 import { EventTypeRegistry, type EventStore, type GlobalLogSealer } from '@soc/event-store';
 import {
+  appendMetadata,
   createTestDatabase,
   eventStoreFor,
+  organisationRegistered,
   registerOrganisations,
   type TestDatabase,
 } from '@soc/testing';
@@ -164,5 +167,66 @@ describe('embedded delivery: projections fed from the event store (real PostgreS
       [result.schema],
     );
     expect(indexes.map((i) => i.indexdef).join('\n')).toMatch(/\(organisation_id, person_id\)/);
+  });
+
+  it('passes over events it does not handle, interleaved with ones it does, by many writers at once', async () => {
+    const unhandled = (n: number) => ({
+      type: ThreatRegistered.type,
+      data: { threatId: `not-for-the-directory-${n}` },
+    });
+    const before = await organisations();
+    const names = Array.from({ length: 40 }, (_, i) => `mixed-${String(i).padStart(2, '0')}`);
+    const positions = await Promise.all(
+      names.map(async (name, i) => {
+        const others = await store.append(
+          `threat:${randomUUID()}`,
+          'no-stream',
+          [unhandled(i), unhandled(i + 100)],
+          appendMetadata({ personId: 'writer', organisationId: 'writer' }),
+        );
+        if (i % 4 === 3) return others.globalPosition!;
+        const registered = await store.append(
+          `organisation:${name}`,
+          'no-stream',
+          [organisationRegistered(name)],
+          appendMetadata({ personId: 'writer', organisationId: 'writer' }),
+        );
+        return registered.globalPosition!;
+      }),
+    );
+    // Only unhandled events at the log's head: the checkpoint still reaches it.
+    const tail = await store.append(
+      `threat:${randomUUID()}`,
+      'no-stream',
+      [unhandled(999)],
+      appendMetadata({ personId: 'writer', organisationId: 'writer' }),
+    );
+    await waitForPosition(db.pool, projection.name, [], tail.globalPosition!, 10_000);
+    expect(Math.max(...positions)).toBeLessThan(tail.globalPosition!);
+    const expected = names.filter((_, i) => i % 4 !== 3).map((name) => `Organisation ${name}`);
+    expect((await organisations()).sort()).toEqual([...before, ...expected].sort());
+    await expect(applier.position(LOG_SOURCE, -1)).resolves.toBe(tail.globalPosition);
+  });
+
+  it('passes over a batch it does not handle in one statement, without the generation lock a batch it applies takes', async () => {
+    const switching = await db.pool.connect();
+    try {
+      // What a rebuild's switch holds: a batch to apply would wait for it; one to pass over does not.
+      await switching.query('BEGIN');
+      await switching.query(
+        'SELECT 1 FROM delivery.projection_generations WHERE projection = $1 FOR UPDATE',
+        [projection.name],
+      );
+      const { globalPosition } = await store.append(
+        `threat:${randomUUID()}`,
+        'no-stream',
+        [{ type: ThreatRegistered.type, data: { threatId: 'passed-over' } }],
+        appendMetadata({ personId: 'writer', organisationId: 'writer' }),
+      );
+      await waitForPosition(db.pool, projection.name, [], globalPosition!, 10_000);
+    } finally {
+      await switching.query('ROLLBACK');
+      switching.release();
+    }
   });
 });

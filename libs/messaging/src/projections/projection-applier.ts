@@ -85,6 +85,7 @@ export class ProjectionApplier {
 
   async applyBatch(source: string, partition: number, items: readonly FeedItem[]): Promise<void> {
     if (items.length === 0) return;
+    if (source === LOG_SOURCE && (await this.passOver(items))) return;
     try {
       await this.attempt(source, partition, items);
       return;
@@ -95,6 +96,30 @@ export class ProjectionApplier {
       }
     }
     for (const item of items) await this.applyOne(source, partition, item);
+  }
+
+  /**
+   * A batch of the log holding nothing this projection handles moves its checkpoint in one
+   * statement instead of a transaction of five (most batches, for most projections, as each
+   * command's events concern one or two of them). Only from where the batch starts: if the
+   * checkpoint is anywhere else (none yet, past the batch, short of it after a rebuild switched
+   * generations) nothing changes and the batch goes the usual way.
+   */
+  private async passOver(items: readonly FeedItem[]): Promise<boolean> {
+    if (items.some((item) => !item.event || this.handles(item.event))) return false;
+    const first = items[0].position;
+    const last = items[items.length - 1].position;
+    const { rowCount } = await this.pool.query(
+      `UPDATE delivery.projection_checkpoints c
+          SET position = $3, global_position = $3, updated_at = now()
+         FROM delivery.projection_generations g
+        WHERE g.projection = $1 AND g.status = 'active'
+          AND c.projection = g.projection AND c.generation = g.generation
+          AND c.source = '${LOG_SOURCE}' AND c.partition = -1
+          AND c.position = $2`,
+      [this.projection.name, first - 1, last],
+    );
+    return rowCount === 1;
   }
 
   private async applyOne(source: string, partition: number, item: FeedItem): Promise<void> {
