@@ -13,6 +13,8 @@
  * cells only: BENCH_ROUTES=view BENCH_CLIENTS=64 (routes: bare, command, view; the ratios and
  * targets need bare and command, or view).
  * Tables go to stdout, progress bars to stderr. Nothing is asserted: the bench only reports.
+ * POSITION_WAIT_MS=0 runs the commands as a deployment that answers them at commit, with their
+ * consistency token instead of their global position.
  * On a PostgreSQL server shared with other work, that work's open transactions (in any database)
  * hold back the global position, and so the commands' answers: prefer the embedded server.
  */
@@ -120,7 +122,11 @@ async function main(): Promise<void> {
           `${REPEATS} repetitions; seed ${SEED} (BENCH_SEED=${SEED} repeats this order)`,
         `application: standalone module, LOG_LEVEL=silent, pool ${bench.env.DATABASE_POOL_SIZE}, ` +
           `rate limits raised for every route to ${bench.env.RATE_LIMIT_BURST_PER_SECOND}/s and ` +
-          `${bench.env.RATE_LIMIT_PER_MINUTE}/min per principal; the bare route's INSERT goes ` +
+          `${bench.env.RATE_LIMIT_PER_MINUTE}/min per principal; commands ` +
+          (bench.env.POSITION_WAIT_MS === 0
+            ? `answer at commit with their consistency token (POSITION_WAIT_MS=0)`
+            : `await their global position (POSITION_WAIT_MS=${bench.env.POSITION_WAIT_MS})`) +
+          `; the bare route's INSERT goes ` +
           `through the application's own pool; load from a worker thread, one keep-alive ` +
           `connection per client`,
       );
