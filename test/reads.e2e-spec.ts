@@ -215,7 +215,8 @@ describe('reads: minPosition, consistencyToken and X-Purpose (real PostgreSQL)',
       )
         .get('/threats')
         .query({ consistencyToken: '1'.repeat(21) })
-        .expect(400);
+        .expect(400)
+        .expect(({ body }) => expect(body.type).toBe('/problems/validation'));
     });
   });
 

@@ -11,7 +11,10 @@ import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createKafka, ensureTopics, type KafkaSettings } from './kafka/kafka-connection.js';
 import { deadLetterPublisher, KafkaFeed, topicsOf } from './kafka/kafka-feed.js';
-import type { ConsistencyQuery } from './projections/consistency.query.js';
+import {
+  type ConsistencyQuery,
+  DEFAULT_CONSISTENCY_WAIT_MS,
+} from './projections/consistency.query.js';
 import { PositionWaitTimeoutError, waitForPosition } from './projections/projection-positions.js';
 import { OutboxRelay } from './kafka/outbox-relay.js';
 import { EventStoreFeed } from './projections/event-store-feed.js';
@@ -155,7 +158,11 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
    * Waits, bounded, until a projection has applied everything up to a global position
    * (read-your-writes); throws PositionWaitTimeoutError (HTTP 503) when it has not in time.
    */
-  async waitFor(projection: string, position: number, timeoutMs = 5000): Promise<void> {
+  async waitFor(
+    projection: string,
+    position: number,
+    timeoutMs = DEFAULT_CONSISTENCY_WAIT_MS,
+  ): Promise<void> {
     const handles = this.options.projections.find((p) => p.name === projection)?.handles;
     if (!handles) throw new Error(`Unknown projection ${projection}`);
     const topics = this.options.kafka ? topicsOf(handles, this.options.kafka.topicPrefix) : [];
@@ -168,8 +175,9 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
    */
   async waitForConsistency(
     projection: string,
-    { minPosition, consistencyToken, waitMs = 5000 }: ConsistencyQuery,
+    { minPosition, consistencyToken, waitMs = DEFAULT_CONSISTENCY_WAIT_MS }: ConsistencyQuery,
   ): Promise<void> {
+    if (minPosition === undefined && consistencyToken === undefined) return;
     const started = Date.now();
     let position = minPosition ?? 0;
     if (consistencyToken !== undefined) {
@@ -179,9 +187,7 @@ export class DeliveryRuntime implements OnApplicationBootstrap, BeforeApplicatio
       }
       position = Math.max(position, sealed);
     }
-    if (minPosition !== undefined || consistencyToken !== undefined) {
-      await this.waitFor(projection, position, Math.max(0, waitMs - (Date.now() - started)));
-    }
+    await this.waitFor(projection, position, Math.max(0, waitMs - (Date.now() - started)));
   }
 
   /** Delivery's part of /health: up even when Kafka is unreachable (degraded), with the details. */

@@ -2,6 +2,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
+/** How long a read waits for its minPosition or consistencyToken unless it says otherwise. */
+export const DEFAULT_CONSISTENCY_WAIT_MS = 5000;
+
 /** Read-your-writes: ask to see at least the position, or the write, a command answered with. */
 export class ConsistencyQuery {
   @ApiPropertyOptional({
@@ -26,7 +29,7 @@ export class ConsistencyQuery {
 
   @ApiPropertyOptional({
     description: 'How long to wait for minPosition or consistencyToken, in ms',
-    default: 5000,
+    default: DEFAULT_CONSISTENCY_WAIT_MS,
   })
   @IsOptional()
   @Type(() => Number)
